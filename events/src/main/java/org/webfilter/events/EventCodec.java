@@ -1,0 +1,63 @@
+package org.webfilter.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+
+/**
+ * JSON encoding of {@link AccessEvent}. Unknown fields are ignored when decoding, so a consumer keeps
+ * working when a newer producer adds fields (additive changes only within a schema version).
+ */
+public final class EventCodec {
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+
+  private EventCodec() {}
+
+  public static byte[] encode(AccessEvent event) {
+    try {
+      return MAPPER.writeValueAsBytes(event);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode event " + event.eventId(), e);
+    }
+  }
+
+  /**
+   * Decodes one event.
+   *
+   * @throws MalformedEventException when the bytes are not a v1 access event
+   */
+  public static AccessEvent decode(byte[] json) {
+    try {
+      AccessEvent event = MAPPER.readValue(json, AccessEvent.class);
+      if (event.schemaVersion() != AccessEvent.SCHEMA_VERSION) {
+        throw new MalformedEventException("unsupported schemaVersion " + event.schemaVersion());
+      }
+      return event;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof MalformedEventException m) {
+        throw m;
+      }
+      throw new MalformedEventException("not an access event: " + e.getMessage(), e);
+    }
+  }
+
+  /** Raised when a record on the topic cannot be decoded; the consumer reports and skips it. */
+  public static final class MalformedEventException extends RuntimeException {
+    MalformedEventException(String message) {
+      super(message);
+    }
+
+    MalformedEventException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

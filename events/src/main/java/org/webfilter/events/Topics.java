@@ -1,0 +1,9 @@
+package org.webfilter.events;
+
+/** Default Kafka topic names (configurable under {@code kafka.topics}). */
+public final class Topics {
+  public static final String ACCESS = "webfilter.access";
+  public static final String ALERTS = "webfilter.alerts";
+
+  private Topics() {}
+}

@@ -1,0 +1,26 @@
+package org.webfilter.policy;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import org.webfilter.categoriser.Target;
+
+/**
+ * An immutable, thread-safe snapshot of the configured policy. The proxy calls it on a Netty event
+ * loop, so neither method may block on I/O: proxy-login passwords are verified against bcrypt hashes
+ * held in memory, and successful verifications are cached.
+ *
+ * <p>Request lifecycle: the proxy first {@link #identify identifies} the client (a 407 when a login is
+ * required or wrong), then {@link #decide decides} each request under the identity's role, then turns
+ * the decision into a response and an access event.
+ */
+public interface Policy {
+
+  /** Identifies a client by its login (when offered), else by network, else the default role. */
+  Identification identify(InetAddress client, Credentials credentials);
+
+  /** Decides a request of {@code role} for {@code target} at instant {@code at}. */
+  Decision decide(String role, Target target, Instant at);
+
+  /** Whether the role exists in this policy. */
+  boolean hasRole(String role);
+}

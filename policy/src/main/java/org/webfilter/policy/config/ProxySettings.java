@@ -1,0 +1,32 @@
+package org.webfilter.policy.config;
+
+import java.util.List;
+import java.util.Map;
+import org.webfilter.policy.Cidr;
+
+/**
+ * {@code proxy:} keys.
+ *
+ * @param bind address to listen on ({@code 0.0.0.0} by default)
+ * @param port listen port (3128; 0 picks a free port)
+ * @param allowedNetworks clients outside these get 403 (default: loopback and the private ranges)
+ * @param resolve host name → IP overrides, like curl's {@code --resolve}; such hosts may be reached even
+ *     when loopback or private
+ * @param nodeName {@code proxyNode} in events (the host name by default)
+ */
+public record ProxySettings(
+    String bind, int port, List<Cidr> allowedNetworks, Map<String, String> resolve, String nodeName) {
+  public ProxySettings {
+    allowedNetworks = List.copyOf(allowedNetworks);
+    resolve = Map.copyOf(resolve);
+  }
+
+  public boolean isAllowedClient(java.net.InetAddress client) {
+    for (Cidr c : allowedNetworks) {
+      if (c.contains(client)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

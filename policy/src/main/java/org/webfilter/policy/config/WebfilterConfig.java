@@ -1,0 +1,26 @@
+package org.webfilter.policy.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The whole validated configuration. Keys are documented in docs/configuration.md.
+ *
+ * @param file the file it was read from
+ * @param usersFile the users file (proxy and UI logins), {@code <data-dir>/users.yaml} by default
+ */
+public record WebfilterConfig(
+    Path file,
+    ProxySettings proxy,
+    UiSettings ui,
+    Path dataDir,
+    KafkaSettings kafka,
+    ListSettings lists,
+    IdentitySettings identity,
+    Path usersFile,
+    Map<String, RoleSettings> roles) {
+
+  public WebfilterConfig {
+    roles = Map.copyOf(roles);
+  }
+}
