@@ -1,5 +1,6 @@
 package org.webfilter.policy.config;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import org.webfilter.policy.Cidr;
@@ -21,7 +22,7 @@ public record ProxySettings(
     resolve = Map.copyOf(resolve);
   }
 
-  public boolean isAllowedClient(java.net.InetAddress client) {
+  public boolean isAllowedClient(InetAddress client) {
     for (Cidr c : allowedNetworks) {
       if (c.contains(client)) {
         return true;

@@ -1,0 +1,256 @@
+package org.webfilter.ui;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.webfilter.events.AccessEvent;
+import org.webfilter.events.EventCodec;
+
+/**
+ * Access events in a Lucene index on disk. Adding is idempotent by {@code eventId}, so Kafka's
+ * at-least-once delivery never shows an event twice. Searches see what was added up to the last {@link
+ * #commit()}. Thread-safe: one ingest thread adds, many request threads search.
+ */
+final class EventStore implements AutoCloseable {
+  private static final String ID = "eventId";
+  private static final String TIME = "time";
+  private static final String HOST_SUFFIX = "hostSuffix";
+  private static final String JSON = "json";
+  private static final Sort NEWEST_FIRST =
+      new Sort(new SortField(TIME, SortField.Type.LONG, true), new SortField(ID, SortField.Type.STRING, true));
+  /** Free-text words past this are ignored, to bound the cost of one query. */
+  private static final int MAX_WORDS = 16;
+
+  private final Analyzer analyzer = new StandardAnalyzer();
+  private final Directory directory;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+
+  private EventStore(Path dir) throws IOException {
+    directory = FSDirectory.open(dir);
+    IndexWriterConfig cfg = new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    writer = new IndexWriter(directory, cfg);
+    searchers = new SearcherManager(writer, null);
+  }
+
+  /** Opens (or creates) the index in {@code dir}; only one process may hold it open. */
+  static EventStore open(Path dir) {
+    try {
+      return new EventStore(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open event index " + dir, e);
+    }
+  }
+
+  /** Adds or replaces each event by id; visible to searches after {@link #commit()}. */
+  void add(List<AccessEvent> events) throws IOException {
+    for (AccessEvent e : events) {
+      String id = e.eventId().toString();
+      writer.updateDocument(new Term(ID, id), toDocument(e, id));
+    }
+  }
+
+  /** Makes added events durable and searchable. */
+  void commit() throws IOException {
+    writer.commit();
+    searchers.maybeRefreshBlocking();
+  }
+
+  Page search(EventQuery query) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      FieldDoc after = null;
+      if (query.cursor() != null) {
+        // Doc id MAX_VALUE: on equal sort values (only the cursor's own event) nothing sorts after it.
+        after =
+            new FieldDoc(
+                Integer.MAX_VALUE,
+                Float.NaN,
+                new Object[] {query.cursor().timeMillis(), new BytesRef(query.cursor().eventId())});
+      }
+      // One extra hit tells whether there is a next page.
+      TopFieldDocs top = searcher.searchAfter(after, toLucene(query), query.limit() + 1, NEWEST_FIRST, false);
+      List<AccessEvent> events = new ArrayList<>();
+      int n = Math.min(top.scoreDocs.length, query.limit());
+      var stored = searcher.storedFields();
+      for (int i = 0; i < n; i++) {
+        BytesRef json = stored.document(top.scoreDocs[i].doc).getBinaryValue(JSON);
+        events.add(EventCodec.decode(BytesRef.deepCopyOf(json).bytes));
+      }
+      String next = null;
+      if (top.scoreDocs.length > query.limit()) {
+        AccessEvent last = events.get(events.size() - 1);
+        next = new Cursor(last.time().toEpochMilli(), last.eventId().toString()).encode();
+      }
+      return new Page(events, next);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  private Document toDocument(AccessEvent e, String id) {
+    Document d = new Document();
+    d.add(new StringField(ID, id, Field.Store.NO));
+    d.add(new SortedDocValuesField(ID, new BytesRef(id)));
+    long millis = e.time().toEpochMilli();
+    d.add(new LongPoint(TIME, millis));
+    d.add(new NumericDocValuesField(TIME, millis));
+    d.add(new StoredField(TIME, millis));
+    keyword(d, "user", e.user());
+    keyword(d, "role", e.role());
+    keyword(d, "clientIp", e.clientIp());
+    if (e.host() != null) {
+      String host = normaliseHost(e.host());
+      keyword(d, "host", host);
+      for (String suffix : suffixes(host)) {
+        d.add(new StringField(HOST_SUFFIX, suffix, Field.Store.NO));
+      }
+    }
+    for (String c : e.categories()) {
+      keyword(d, "category", c);
+    }
+    keyword(d, "decision", e.decision().name());
+    keyword(d, "rule", e.rule());
+    if (e.url() != null) {
+      d.add(new TextField("url", words(e.url()), Field.Store.NO));
+    }
+    if (e.searchTerms() != null) {
+      d.add(new TextField("searchTerms", words(e.searchTerms()), Field.Store.NO));
+    }
+    d.add(new StoredField(JSON, EventCodec.encode(e)));
+    return d;
+  }
+
+  private static void keyword(Document d, String field, String value) {
+    if (value != null) {
+      d.add(new StringField(field, value, Field.Store.NO));
+    }
+  }
+
+  private Query toLucene(EventQuery q) throws IOException {
+    BooleanQuery.Builder b = new BooleanQuery.Builder();
+    term(b, "user", q.user());
+    term(b, "role", q.role());
+    term(b, "clientIp", q.ip());
+    term(b, HOST_SUFFIX, q.host() == null ? null : normaliseHost(q.host()));
+    term(b, "category", q.category());
+    term(b, "decision", q.decision() == null ? null : q.decision().name());
+    if (q.from() != null || q.to() != null) {
+      long from = q.from() == null ? Long.MIN_VALUE : q.from().toEpochMilli();
+      long to = q.to() == null ? Long.MAX_VALUE : q.to().toEpochMilli() - 1; // "to" is exclusive
+      b.add(LongPoint.newRangeQuery(TIME, from, to), Occur.FILTER);
+    }
+    if (q.q() != null) {
+      freeText(b, q.q());
+    }
+    BooleanQuery built = b.build();
+    return built.clauses().isEmpty() ? new MatchAllDocsQuery() : built;
+  }
+
+  private static void term(BooleanQuery.Builder b, String field, String value) {
+    if (value != null) {
+      b.add(new TermQuery(new Term(field, value)), Occur.FILTER);
+    }
+  }
+
+  /** Every word of {@code text} must occur in the URL or the search terms (a dotted word as a phrase). */
+  private void freeText(BooleanQuery.Builder b, String text) throws IOException {
+    String[] words = text.trim().split("\\s+");
+    for (int i = 0; i < Math.min(words.length, MAX_WORDS); i++) {
+      List<String> tokens = tokens(words(words[i]));
+      if (tokens.isEmpty()) {
+        continue;
+      }
+      BooleanQuery.Builder either = new BooleanQuery.Builder();
+      for (String field : List.of("url", "searchTerms")) {
+        either.add(phrase(field, tokens), Occur.SHOULD);
+      }
+      b.add(either.build(), Occur.FILTER);
+    }
+  }
+
+  private static Query phrase(String field, List<String> tokens) {
+    if (tokens.size() == 1) {
+      return new TermQuery(new Term(field, tokens.get(0)));
+    }
+    return new PhraseQuery(field, tokens.toArray(String[]::new));
+  }
+
+  private List<String> tokens(String text) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (TokenStream ts = analyzer.tokenStream("url", text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        out.add(term.toString());
+      }
+      ts.end();
+    }
+    return out;
+  }
+
+  /**
+   * Splits URLs into words: StandardAnalyzer keeps {@code www.example.com} as one token, but people search
+   * for {@code example}.
+   */
+  private static String words(String s) {
+    return s.replaceAll("[^\\p{L}\\p{N}]+", " ");
+  }
+
+  private static String normaliseHost(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+  }
+
+  /** {@code a.b.c} -> {@code a.b.c, b.c, c}, so a search for {@code b.c} finds its subdomains. */
+  private static List<String> suffixes(String host) {
+    List<String> out = new ArrayList<>();
+    out.add(host);
+    for (int i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
+      if (i + 1 < host.length()) {
+        out.add(host.substring(i + 1));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws IOException {
+    searchers.close();
+    writer.close();
+    directory.close();
+  }
+}

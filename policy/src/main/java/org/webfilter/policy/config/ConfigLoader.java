@@ -1,0 +1,267 @@
+package org.webfilter.policy.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.webfilter.policy.Categories;
+import org.webfilter.policy.Cidr;
+import org.webfilter.policy.config.IdentitySettings.NetworkRole;
+import org.webfilter.policy.config.RoleSettings.ListEntry;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads and validates {@code conf/webfilter.yaml}. Every key is declared here once with its default;
+ * docs/configuration.md is the operator's reference. Relative paths are resolved against the directory
+ * of the configuration file. All problems are collected and thrown together.
+ */
+public final class ConfigLoader {
+  static final List<String> DEFAULT_ALLOWED_NETWORKS =
+      List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7");
+
+  private static final Set<String> TOP =
+      Set.of("data-dir", "proxy", "ui", "kafka", "lists", "identity", "users-file", "roles", "alerts");
+  private static final Set<String> PROXY = Set.of("bind", "port", "allowed-networks", "resolve", "node-name");
+  private static final Set<String> UI = Set.of("bind", "port");
+  private static final Set<String> KAFKA = Set.of("bootstrap", "topics", "properties");
+  private static final Set<String> TOPICS = Set.of("access", "alerts", "partitions", "replication-factor");
+  private static final Set<String> LISTS = Set.of("roots", "category-map");
+  private static final Set<String> IDENTITY = Set.of("default-role", "networks", "login-required");
+  private static final Set<String> NETWORK = Set.of("network", "role");
+  private static final Set<String> ROLE = Set.of("block-categories", "log-categories", "allow", "block");
+
+  private ConfigLoader() {}
+
+  public static WebfilterConfig load(Path file) throws ConfigException {
+    return load(file, ConfigOverrides.NONE);
+  }
+
+  /**
+   * Loads, applies the command-line overrides and validates.
+   *
+   * @throws ConfigException with every problem found
+   */
+  public static WebfilterConfig load(Path file, ConfigOverrides overrides) throws ConfigException {
+    String name = file.toString();
+    List<ConfigError> errors = new ArrayList<>();
+    Node root;
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      root = new Yaml(new LoaderOptions()).compose(r);
+    } catch (IOException e) {
+      throw new ConfigException(List.of(new ConfigError(name, 0, "", "cannot read: " + e)));
+    } catch (RuntimeException e) { // SnakeYAML's MarkedYAMLException carries the position in its message
+      throw new ConfigException(
+          List.of(new ConfigError(name, 0, "", "not valid YAML: " + e.getMessage().replace('\n', ' '))));
+    }
+    YamlReader y = new YamlReader(name, errors);
+    Path base = file.toAbsolutePath().getParent();
+    Map<String, Node> top = y.mapping(root, "", TOP);
+
+    Path dataDir =
+        overrides.dataDir() != null
+            ? overrides.dataDir()
+            : base.resolve(y.string(top.get("data-dir"), "data-dir", "../data"));
+    ProxySettings proxy = proxy(y, top.get("proxy"), overrides);
+    UiSettings ui = ui(y, top.get("ui"), overrides);
+    KafkaSettings kafka = kafka(y, top.get("kafka"), overrides);
+    ListSettings lists = lists(y, top.get("lists"), base, overrides);
+    Map<String, RoleSettings> roles = roles(y, top.get("roles"), knownCategories(lists));
+    IdentitySettings identity = identity(y, top.get("identity"), roles.keySet());
+    String usersFile = y.string(top.get("users-file"), "users-file", "");
+    Path users = usersFile.isBlank() ? dataDir.resolve("users.yaml") : base.resolve(usersFile);
+    // `alerts` is accepted (SPEC §2) and read by the event-stream work; nothing to validate yet.
+
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return new WebfilterConfig(file, proxy, ui, dataDir.normalize(), kafka, lists, identity, users.normalize(), roles);
+  }
+
+  private static ProxySettings proxy(YamlReader y, Node node, ConfigOverrides o) {
+    Map<String, Node> m = y.mapping(node, "proxy", PROXY);
+    String bind = y.string(m.get("bind"), "proxy.bind", "0.0.0.0");
+    int port = y.integer(m.get("port"), "proxy.port", 3128, 0, 65535);
+    if (o.proxyPort() != null) {
+      port = o.proxyPort();
+    }
+    List<Cidr> allowed =
+        m.containsKey("allowed-networks")
+            ? y.parsedList(m.get("allowed-networks"), "proxy.allowed-networks", Cidr::parse)
+            : DEFAULT_ALLOWED_NETWORKS.stream().map(Cidr::parse).toList();
+    Map<String, String> resolve = new LinkedHashMap<>();
+    y.anyMapping(m.get("resolve"), "proxy.resolve")
+        .forEach((host, ip) -> resolve.put(host.toLowerCase(), y.string(ip, "proxy.resolve." + host, "")));
+    resolve.putAll(o.resolve());
+    resolve.forEach(
+        (host, ip) -> {
+          if (!ip.matches("[0-9a-fA-F:.]+")) {
+            y.error(m.get("resolve"), "proxy.resolve." + host, "'" + ip + "' is not an IP address");
+          }
+        });
+    String nodeName = y.string(m.get("node-name"), "proxy.node-name", "");
+    if (nodeName.isBlank()) {
+      nodeName = localHostName();
+    }
+    return new ProxySettings(bind, port, allowed, resolve, nodeName);
+  }
+
+  private static UiSettings ui(YamlReader y, Node node, ConfigOverrides o) {
+    Map<String, Node> m = y.mapping(node, "ui", UI);
+    int port = y.integer(m.get("port"), "ui.port", 8080, 0, 65535);
+    return new UiSettings(
+        y.string(m.get("bind"), "ui.bind", "127.0.0.1"), o.uiPort() != null ? o.uiPort() : port);
+  }
+
+  private static KafkaSettings kafka(YamlReader y, Node node, ConfigOverrides o) {
+    Map<String, Node> m = y.mapping(node, "kafka", KAFKA);
+    Map<String, Node> t = y.mapping(m.get("topics"), "kafka.topics", TOPICS);
+    Map<String, String> props = new LinkedHashMap<>();
+    y.anyMapping(m.get("properties"), "kafka.properties")
+        .forEach((k, v) -> props.put(k, y.string(v, "kafka.properties." + k, "")));
+    String bootstrap = o.kafkaBootstrap() != null ? o.kafkaBootstrap() : y.string(m.get("bootstrap"), "kafka.bootstrap", "");
+    return new KafkaSettings(
+        bootstrap.trim(),
+        y.string(t.get("access"), "kafka.topics.access", "webfilter.access"),
+        y.string(t.get("alerts"), "kafka.topics.alerts", "webfilter.alerts"),
+        y.integer(t.get("partitions"), "kafka.topics.partitions", 3, 1, 1000),
+        (short) y.integer(t.get("replication-factor"), "kafka.topics.replication-factor", 1, 1, 10),
+        props);
+  }
+
+  private static ListSettings lists(YamlReader y, Node node, Path base, ConfigOverrides o) {
+    Map<String, Node> m = y.mapping(node, "lists", LISTS);
+    List<Path> roots = new ArrayList<>();
+    List<Node> rootNodes = y.sequence(m.get("roots"), "lists.roots");
+    for (int i = 0; i < rootNodes.size(); i++) {
+      String r = y.string(rootNodes.get(i), "lists.roots[" + i + "]", null);
+      if (r == null) {
+        continue;
+      }
+      Path p = base.resolve(r).normalize();
+      if (!Files.isDirectory(p)) {
+        y.error(rootNodes.get(i), "lists.roots[" + i + "]", p + " is not a directory");
+      }
+      roots.add(p);
+    }
+    roots.addAll(o.extraLists());
+    Map<String, String> map = new HashMap<>();
+    y.anyMapping(m.get("category-map"), "lists.category-map")
+        .forEach((folder, v) -> map.put(folder, y.string(v, "lists.category-map." + folder, folder)));
+    return new ListSettings(roots, map);
+  }
+
+  private static Set<String> knownCategories(ListSettings lists) {
+    Set<String> known = new HashSet<>(Categories.PRODUCT);
+    known.addAll(lists.categoryMap().values());
+    return known;
+  }
+
+  private static Map<String, RoleSettings> roles(YamlReader y, Node node, Set<String> known) {
+    Map<String, RoleSettings> roles = new LinkedHashMap<>();
+    Map<String, Node> all = y.anyMapping(node, "roles");
+    if (node == null || all.isEmpty()) {
+      y.error(node, "roles", "at least one role must be defined");
+    }
+    all.forEach((name, roleNode) -> roles.put(name, role(y, name, roleNode, known)));
+    return roles;
+  }
+
+  private static RoleSettings role(YamlReader y, String name, Node node, Set<String> known) {
+    String path = "roles." + name;
+    Map<String, Node> m = y.mapping(node, path, ROLE);
+    Set<String> blocked = categories(y, m.get("block-categories"), path + ".block-categories", known);
+    Set<String> logged = categories(y, m.get("log-categories"), path + ".log-categories", known);
+    List<ListEntry> allow = entries(y, m.get("allow"), path + ".allow");
+    List<ListEntry> block = entries(y, m.get("block"), path + ".block");
+    Set<String> allowValues = new HashSet<>();
+    allow.forEach(e -> allowValues.add(e.value()));
+    List<Node> blockNodes = y.sequence(m.get("block"), path + ".block");
+    for (int i = 0; i < block.size(); i++) {
+      if (allowValues.contains(block.get(i).value())) {
+        y.error(blockNodes.get(i), path + ".block[" + i + "]",
+            "'" + block.get(i).value() + "' is in both allow and block of role " + name);
+      }
+    }
+    return new RoleSettings(name, blocked, logged, allow, block);
+  }
+
+  private static Set<String> categories(YamlReader y, Node node, String path, Set<String> known) {
+    Set<String> out = new LinkedHashSet<>();
+    List<Node> items = y.sequence(node, path);
+    for (int i = 0; i < items.size(); i++) {
+      String c = y.string(items.get(i), path + "[" + i + "]", "");
+      if (!known.contains(c)) {
+        y.error(items.get(i), path + "[" + i + "]", "unknown category '" + c + "'");
+      } else {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  private static List<ListEntry> entries(YamlReader y, Node node, String path) {
+    List<ListEntry> out = new ArrayList<>();
+    List<Node> items = y.sequence(node, path);
+    for (int i = 0; i < items.size(); i++) {
+      String v = y.string(items.get(i), path + "[" + i + "]", "").trim().toLowerCase();
+      String problem = ListEntries.problem(v);
+      if (problem != null) {
+        y.error(items.get(i), path + "[" + i + "]", problem);
+      } else {
+        out.add(new ListEntry(ListEntries.normalise(v), y.where(items.get(i))));
+      }
+    }
+    return out;
+  }
+
+  private static IdentitySettings identity(YamlReader y, Node node, Set<String> roles) {
+    Map<String, Node> m = y.mapping(node, "identity", IDENTITY);
+    String dflt = y.string(m.get("default-role"), "identity.default-role", "pupil");
+    if (!roles.isEmpty() && !roles.contains(dflt)) {
+      y.error(m.get("default-role"), "identity.default-role", "unknown role '" + dflt + "'");
+    }
+    List<NetworkRole> networks = new ArrayList<>();
+    List<Node> items = y.sequence(m.get("networks"), "identity.networks");
+    for (int i = 0; i < items.size(); i++) {
+      String path = "identity.networks[" + i + "]";
+      Map<String, Node> n = y.mapping(items.get(i), path, NETWORK);
+      String role = y.string(n.get("role"), path + ".role", null);
+      String net = y.string(n.get("network"), path + ".network", null);
+      if (role == null || net == null) {
+        y.error(items.get(i), path, "needs both 'network' and 'role'");
+        continue;
+      }
+      if (!roles.contains(role)) {
+        y.error(n.get("role"), path + ".role", "unknown role '" + role + "'");
+      }
+      try {
+        networks.add(new NetworkRole(Cidr.parse(net), role));
+      } catch (IllegalArgumentException e) {
+        y.error(n.get("network"), path + ".network", e.getMessage());
+      }
+    }
+    List<Cidr> login = y.parsedList(m.get("login-required"), "identity.login-required", Cidr::parse);
+    return new IdentitySettings(dflt, networks, login);
+  }
+
+  private static String localHostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "webfilter";
+    }
+  }
+}
