@@ -92,12 +92,16 @@ final class EventStore implements AutoCloseable {
   Page search(EventQuery query) throws IOException {
     IndexSearcher searcher = searchers.acquire();
     try {
+      int maxDoc = searcher.getIndexReader().maxDoc();
+      if (maxDoc == 0) {
+        return new Page(List.of(), null);
+      }
       FieldDoc after = null;
       if (query.cursor() != null) {
-        // Doc id MAX_VALUE: on equal sort values (only the cursor's own event) nothing sorts after it.
+        // Ids are unique, so only the cursor's own event ties on (time, id); the highest doc id excludes it.
         after =
             new FieldDoc(
-                Integer.MAX_VALUE,
+                maxDoc - 1,
                 Float.NaN,
                 new Object[] {query.cursor().timeMillis(), new BytesRef(query.cursor().eventId())});
       }

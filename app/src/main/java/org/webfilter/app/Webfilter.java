@@ -1,0 +1,168 @@
+package org.webfilter.app;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.webfilter.kafka.embedded.EmbeddedKafka;
+import org.webfilter.policy.PolicyHolder;
+import org.webfilter.policy.UiRole;
+import org.webfilter.policy.User;
+import org.webfilter.policy.UserStore;
+import org.webfilter.policy.config.KafkaSettings;
+import org.webfilter.policy.config.WebfilterConfig;
+import org.webfilter.proxy.KafkaEventPublisher;
+import org.webfilter.proxy.ProxyServer;
+import org.webfilter.ui.LogsUi;
+
+/**
+ * The running product: the one place where the pieces are wired together. {@code webfilter run} and the
+ * end-to-end tests (on port 0) both start it through {@link #start}.
+ */
+public final class Webfilter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Webfilter.class);
+
+  /** Which servers to start: the all-in-one, or one part of a distributed install. */
+  public enum Parts {
+    ALL,
+    PROXY,
+    UI
+  }
+
+  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private InetSocketAddress proxyAddress;
+  private String uiUrl;
+  private String kafkaBootstrap;
+  private PolicyHolder policy;
+
+  private Webfilter() {}
+
+  /**
+   * Loads lists and policy, starts the embedded broker when {@code kafka.bootstrap} is empty (and parts
+   * is ALL), then the proxy and/or the UI, and prints progress and the ready line on {@code out}.
+   *
+   * @throws Main.UsageError when a list or the users file is invalid (nothing is left running)
+   */
+  public static Webfilter start(WebfilterConfig config, Parts parts, PrintStream out) throws Exception {
+    Webfilter w = new Webfilter();
+    try {
+      w.startParts(config, parts, out);
+      return w;
+    } catch (Exception | Error e) {
+      w.close();
+      throw e;
+    }
+  }
+
+  private void startParts(WebfilterConfig config, Parts parts, PrintStream out) throws Exception {
+    long t0 = System.nanoTime();
+    Files.createDirectories(config.dataDir());
+    UserStore users = Loading.users(config);
+    if (parts != Parts.PROXY) {
+      createFirstAdmin(config, users, out);
+    }
+    policy = new PolicyHolder(Loading.policy(config, users, out));
+
+    KafkaSettings kafka = config.kafka();
+    if (kafka.embedded()) {
+      if (parts != Parts.ALL) {
+        throw new Main.UsageError("kafka.bootstrap is empty: `proxy` and `ui` need an external Kafka (--kafka HOST:PORT); `run` embeds one");
+      }
+      out.println("starting embedded Kafka in " + config.dataDir().resolve("kafka") + " ...");
+      EmbeddedKafka broker = new EmbeddedKafka(config.dataDir().resolve("kafka"));
+      broker.start();
+      running.push(broker);
+      broker.createTopics(List.of(kafka.accessTopic(), kafka.alertsTopic()), kafka.partitions());
+      kafka = kafka.withBootstrap(broker.bootstrapServers());
+    }
+    kafkaBootstrap = kafka.bootstrap();
+
+    if (parts != Parts.PROXY) {
+      LogsUi ui = LogsUi.start(config.ui(), kafka, config.dataDir(), users);
+      running.push(ui);
+      uiUrl = "http://" + host(config.ui().bind()) + ":" + ui.port();
+    }
+    if (parts != Parts.UI) {
+      KafkaEventPublisher events = KafkaEventPublisher.start(kafka);
+      running.push(events);
+      ProxyServer proxy = ProxyServer.start(config.proxy(), policy, events, Clock.systemUTC());
+      running.push(proxy);
+      proxyAddress = proxy.address();
+    }
+    log.info("started in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    StringBuilder ready = new StringBuilder("webfilter ready");
+    if (proxyAddress != null) {
+      ready.append(" proxy=").append(host(proxyAddress.getHostString())).append(':').append(proxyAddress.getPort());
+    }
+    if (uiUrl != null) {
+      ready.append(" ui=").append(uiUrl);
+    }
+    out.println(ready);
+    out.flush();
+  }
+
+  /** On first start there is nobody to log in as: create {@code admin} and show the password once. */
+  private static void createFirstAdmin(WebfilterConfig config, UserStore users, PrintStream out) {
+    if (!users.isEmpty()) {
+      return;
+    }
+    String password = randomPassword();
+    String role = config.roles().containsKey("staff") ? "staff" : config.identity().defaultRole();
+    users.put(new User("admin", role, Set.of(UiRole.ADMIN), UserStore.hash(password)));
+    out.println("created UI user 'admin' with password: " + password);
+    out.println("  (shown once; it is stored only as a bcrypt hash in " + config.usersFile() + ")");
+  }
+
+  private static String randomPassword() {
+    String alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    SecureRandom random = new SecureRandom();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 16; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+
+  /** A wildcard bind address is shown as the loopback address a local browser can use. */
+  private static String host(String bind) {
+    return bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("0:0:0:0:0:0:0:0") ? "127.0.0.1" : bind;
+  }
+
+  public InetSocketAddress proxyAddress() {
+    return proxyAddress;
+  }
+
+  /** {@code http://host:port} of the logs UI, or {@code null} when not started. */
+  public String uiUrl() {
+    return uiUrl;
+  }
+
+  public String kafkaBootstrap() {
+    return kafkaBootstrap;
+  }
+
+  public PolicyHolder policy() {
+    return policy;
+  }
+
+  /** Stops everything, newest first, so the proxy stops before its publisher and the broker last. */
+  @Override
+  public void close() {
+    while (!running.isEmpty()) {
+      AutoCloseable c = running.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("error while stopping {}: {}", c.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+
+}

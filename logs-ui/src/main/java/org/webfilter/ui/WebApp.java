@@ -1,0 +1,146 @@
+package org.webfilter.ui;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.webfilter.policy.config.UiSettings;
+
+/**
+ * The HTTP side: routes, security headers, CSRF and origin checks, and how errors are shown (JSON under
+ * {@code /api/}, pages elsewhere).
+ */
+final class WebApp {
+  private static final Logger LOG = LoggerFactory.getLogger(WebApp.class);
+  static final String CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+          + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  private static final Map<String, String> STATIC = Map.of("app.css", "text/css; charset=utf-8");
+
+  private WebApp() {}
+
+  static Javalin create(UiSettings ui, Auth auth, LoginRoutes login, EventRoutes events) {
+    return Javalin.create(
+        cfg -> {
+          cfg.startup.showJavalinBanner = false;
+          cfg.jetty.host = ui.bind();
+          cfg.jetty.port = ui.port();
+          cfg.routes.before(WebApp::securityHeaders);
+          cfg.routes.before(ctx -> checkStateChange(ctx, auth));
+          cfg.routes.get("/healthz", ctx -> ctx.contentType("text/plain; charset=utf-8").result("ok"));
+          cfg.routes.get(
+              "/",
+              ctx -> ctx.redirect(auth.identify(ctx).isPresent() ? "/events" : "/login", HttpStatus.SEE_OTHER));
+          cfg.routes.get("/login", login::form);
+          cfg.routes.post("/login", login::submit);
+          cfg.routes.post("/logout", login::logout);
+          cfg.routes.get("/events", events::page);
+          cfg.routes.get("/api/events", events::api);
+          cfg.routes.get("/api/audit", events::auditApi);
+          cfg.routes.get("/static/{file}", WebApp::staticFile);
+          cfg.routes.exception(HttpError.class, (e, ctx) -> error(ctx, auth, e.status(), e.getMessage()));
+          cfg.routes.exception(
+              Exception.class,
+              (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, auth, 500, "internal error; see the server log");
+              });
+        });
+  }
+
+  private static void securityHeaders(Context ctx) {
+    ctx.header("Content-Security-Policy", CSP);
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("Cache-Control", "no-store");
+  }
+
+  /**
+   * Refuses cross-origin state changes, and session-authenticated ones without the session's CSRF token.
+   * Basic-auth calls need no token (a script sends the header on purpose), but the Origin check still
+   * applies, since browsers replay cached Basic credentials.
+   */
+  private static void checkStateChange(Context ctx, Auth auth) {
+    if (Auth.isSafeMethod(ctx)) {
+      return;
+    }
+    String origin = ctx.header("Origin");
+    if (origin != null && !sameOrigin(origin, ctx)) {
+      throw new HttpError(403, "cross-origin request refused");
+    }
+    if (ctx.path().equals("/login") || Auth.hasBasic(ctx)) {
+      return;
+    }
+    auth.identify(ctx)
+        .map(Auth.Principal::session)
+        .ifPresent(
+            s -> {
+              String token = ctx.header("X-CSRF-Token");
+              if (token == null) {
+                token = ctx.formParam("csrf");
+              }
+              if (!Auth.csrfMatches(s, token)) {
+                throw new HttpError(403, "missing or wrong CSRF token; reload the page and try again");
+              }
+            });
+  }
+
+  private static boolean sameOrigin(String origin, Context ctx) {
+    try {
+      URI o = URI.create(origin);
+      String host = ctx.header("Host");
+      return host != null && ctx.scheme().equalsIgnoreCase(o.getScheme()) && host.equalsIgnoreCase(o.getRawAuthority());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static void staticFile(Context ctx) {
+    String file = ctx.pathParam("file");
+    String type = STATIC.get(file);
+    if (type == null) {
+      throw new HttpError(404, "not found");
+    }
+    try (InputStream in = WebApp.class.getResourceAsStream("static/" + file)) {
+      ctx.header("Cache-Control", "max-age=300");
+      ctx.contentType(type).result(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void error(Context ctx, Auth auth, int status, String message) {
+    ctx.status(status);
+    if (ctx.path().startsWith("/api/")) {
+      if (status == 401) {
+        ctx.header("WWW-Authenticate", "Basic realm=\"webfilter\", charset=\"UTF-8\"");
+      }
+      try {
+        EventRoutes.json(ctx, Map.of("error", message));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return;
+    }
+    if (status == 401) {
+      ctx.redirect("/login", HttpStatus.SEE_OTHER);
+      return;
+    }
+    Auth.Principal p = null;
+    try {
+      p = auth.identify(ctx).orElse(null);
+    } catch (HttpError e) {
+      // bad Basic credentials on a page: show the error without a header
+    }
+    ctx.html(
+        Views.error(
+            status, message, p == null ? null : p.user(), p == null || p.session() == null ? null : p.session().csrf()));
+  }
+}

@@ -1,0 +1,116 @@
+package org.webfilter.proxy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.littleshoot.proxy.HttpProxyServer;
+import org.littleshoot.proxy.HttpProxyServerBootstrap;
+import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
+import org.webfilter.policy.Policy;
+import org.webfilter.policy.config.ProxySettings;
+
+/**
+ * The filtering HTTP proxy (SPEC §3): serves clients from {@code proxy.allowed-networks},
+ * identifies them, decides every request once with the current {@link Policy}, answers blocks with
+ * a block page and the {@code X-Webfilter-Block} header, relays the rest (adding {@code Via}),
+ * serves the PAC file at {@code /proxy.pac} and {@code /wpad.dat}, and reports one access event per
+ * request to an {@link EventSink}. The request lifecycle is documented on {@code RequestFilter}.
+ *
+ * <p>Upstream names are resolved by the system resolver, except those in {@code proxy.resolve};
+ * loopback, link-local, private and this machine's own addresses are refused unless listed there.
+ */
+public final class ProxyServer implements AutoCloseable {
+  private static final Pattern VIA_TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+  private final HttpProxyServer server;
+  private final InetSocketAddress address;
+
+  private ProxyServer(HttpProxyServer server, InetSocketAddress address) {
+    this.server = server;
+    this.address = address;
+  }
+
+  /** Starts a proxy without a review button on its block pages. */
+  public static ProxyServer start(
+      ProxySettings settings, Supplier<Policy> policy, EventSink events, Clock clock) {
+    return start(settings, policy, events, clock, Optional.empty());
+  }
+
+  /**
+   * Starts the proxy on {@code settings.bind()}:{@code settings.port()} (port 0 picks a free port;
+   * see {@link #address()}).
+   *
+   * @param policy read once per request, so a reloaded policy applies to the next request
+   * @param events receives one event per request, on Netty threads; must not block
+   * @param clock request times and the time given to the policy
+   * @param reviewUrl base URL of the logs UI; block pages then offer "Ask for a review"
+   * @throws IllegalArgumentException for a bind address or {@code proxy.resolve} entry that is no
+   *     IP
+   */
+  public static ProxyServer start(
+      ProxySettings settings,
+      Supplier<Policy> policy,
+      EventSink events,
+      Clock clock,
+      Optional<String> reviewUrl) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(clock, "clock");
+    DestinationGuard guard = DestinationGuard.forThisMachine(settings.resolve());
+    RequestFilters filters =
+        new RequestFilters(settings, policy, events, clock, guard, new BlockPage(reviewUrl));
+    HttpProxyServerBootstrap b =
+        DefaultHttpProxyServer.bootstrap()
+            .withName("webfilter")
+            .withAddress(new InetSocketAddress(bindAddress(settings.bind()), settings.port()))
+            .withAllowLocalOnly(false) // our own client-network check applies instead
+            .withAllowRequestToOriginServer(true) // RequestFilter answers requests meant for us
+            .withServerResolver(guard)
+            .withFiltersSource(filters);
+    if (settings.nodeName() != null && VIA_TOKEN.matcher(settings.nodeName()).matches()) {
+      b = b.withProxyAlias(settings.nodeName());
+    }
+    HttpProxyServer server = b.start();
+    InetSocketAddress bound = server.getListenAddress();
+    filters.bound(bound, pacHost(bound));
+    return new ProxyServer(server, bound);
+  }
+
+  private static InetAddress bindAddress(String bind) {
+    String b = bind == null || bind.isBlank() ? "0.0.0.0" : bind;
+    try {
+      return InetAddress.getByName(b);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("proxy.bind: '" + bind + "' (expected an IP address)", e);
+    }
+  }
+
+  /** How PAC files name us when the client sent no usable Host header. */
+  private static String pacHost(InetSocketAddress bound) {
+    if (!bound.getAddress().isAnyLocalAddress()) {
+      return PacFile.hostOf(bound);
+    }
+    try {
+      return PacFile.hostOf(new InetSocketAddress(InetAddress.getLocalHost(), 0));
+    } catch (UnknownHostException e) {
+      return "127.0.0.1";
+    }
+  }
+
+  /** The address the proxy listens on, with the real port. */
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** Stops accepting, closes open connections and stops the proxy's threads. */
+  @Override
+  public void close() {
+    server.stop();
+  }
+}

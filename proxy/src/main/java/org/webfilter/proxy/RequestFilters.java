@@ -1,0 +1,83 @@
+package org.webfilter.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.littleshoot.proxy.HttpFilters;
+import org.littleshoot.proxy.HttpFiltersSource;
+import org.webfilter.policy.Policy;
+import org.webfilter.policy.config.ProxySettings;
+
+/**
+ * Makes one {@link RequestFilter} per request and holds what they share. Nothing is buffered: the
+ * decision needs only the request head.
+ */
+final class RequestFilters implements HttpFiltersSource {
+  final ProxySettings settings;
+  final Supplier<Policy> policy;
+  final EventSink events;
+  final Clock clock;
+  final DestinationGuard guard;
+  final BlockPage blockPage;
+  private volatile InetSocketAddress bound;
+  private volatile String pacHost;
+
+  RequestFilters(
+      ProxySettings settings,
+      Supplier<Policy> policy,
+      EventSink events,
+      Clock clock,
+      DestinationGuard guard,
+      BlockPage blockPage) {
+    this.settings = settings;
+    this.policy = policy;
+    this.events = events;
+    this.clock = clock;
+    this.guard = guard;
+    this.blockPage = blockPage;
+  }
+
+  /** Called once the server is listening: the real port, and how PAC files name us by default. */
+  void bound(InetSocketAddress address, String pacHost) {
+    this.pacHost = pacHost;
+    this.bound = address;
+  }
+
+  int port() {
+    InetSocketAddress b = bound;
+    return b == null ? settings.port() : b.getPort();
+  }
+
+  String pacHost() {
+    return pacHost;
+  }
+
+  @Override
+  public HttpFilters filterRequest(HttpRequest originalRequest, ChannelHandlerContext ctx) {
+    return new RequestFilter(originalRequest, ctx, this, hook(ctx));
+  }
+
+  /** The hook of this client connection, installed on its first request. */
+  private static ClientConnectionHook hook(ChannelHandlerContext ctx) {
+    ChannelPipeline p = ctx.pipeline();
+    ClientConnectionHook hook = (ClientConnectionHook) p.get(ClientConnectionHook.NAME);
+    if (hook == null) {
+      hook = new ClientConnectionHook();
+      p.addBefore(ctx.name(), ClientConnectionHook.NAME, hook);
+    }
+    return hook;
+  }
+
+  @Override
+  public int getMaximumRequestBufferSizeInBytes() {
+    return 0;
+  }
+
+  @Override
+  public int getMaximumResponseBufferSizeInBytes() {
+    return 0;
+  }
+}
