@@ -1,6 +1,7 @@
 package org.webfilter.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -313,10 +314,13 @@ final class RequestFilter extends HttpFiltersAdapter {
     if (exchange.finished()) {
       return msg; // a later error on this keep-alive connection is not this request's
     }
+    if (msg instanceof HttpResponse first
+        && !serverResponded
+        && isGatewayError(first)
+        && first instanceof FullHttpResponse full) {
+      msg = plainGatewayError(full);
+    }
     if (msg instanceof HttpResponse r) {
-      if (!serverResponded && isGatewayError(r) && r instanceof FullHttpResponse full) {
-        plainGatewayError(full);
-      }
       exchange.status(r.status().code());
       exchange.addBytesOut(HttpSizes.head(r));
       if (r.status().code() == 101) {
@@ -341,17 +345,17 @@ final class RequestFilter extends HttpFiltersAdapter {
    * LittleProxy's own 502/504 echo the request URI in an HTML page; replace that with plain text so
    * a crafted URL cannot inject markup in the name of the site it targets.
    */
-  private void plainGatewayError(FullHttpResponse r) {
+  private FullHttpResponse plainGatewayError(FullHttpResponse r) {
     String body =
         r.status().code() == 504
             ? "webfilter: the web site did not answer in time\n"
             : "webfilter: cannot reach this web site\n";
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    r.content().clear();
-    if (!head) {
-      r.content().writeBytes(bytes);
-    }
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, Responses.TEXT);
-    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, head ? 0 : bytes.length);
+    byte[] bytes = head ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+    // LittleProxy's buffer is sized for its own page, so build a new response instead of rewriting it.
+    FullHttpResponse plain = r.replace(Unpooled.wrappedBuffer(bytes));
+    r.release();
+    plain.headers().set(HttpHeaderNames.CONTENT_TYPE, Responses.TEXT);
+    plain.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.getBytes(StandardCharsets.UTF_8).length);
+    return plain;
   }
 }

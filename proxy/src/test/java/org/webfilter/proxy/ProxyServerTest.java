@@ -429,6 +429,18 @@ class ProxyServerTest {
     assertEquals(502, e.status());
   }
 
+  /** Regression: LittleProxy's 502 buffer was too small for our text, and the client got no answer. */
+  @Test
+  void unresolvableHost_gets502PlainText_withoutEchoingTheUrl() throws Exception {
+    RawHttp.Response r;
+    try (RawHttp c = raw()) {
+      r = c.send("GET http://no-such-host.invalid/%3Cb%3E HTTP/1.1\r\nHost: no-such-host.invalid\r\n\r\n");
+    }
+    assertEquals(502, r.status());
+    assertStartsWith(r.header("content-type"), "text/plain");
+    assertEquals("webfilter: cannot reach this web site\n", r.body());
+  }
+
   @Test
   void chunkedUpload_isRelayedAndCounted() throws Exception {
     origin.stubFor(
