@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Who looked at what: an append-only file of JSON lines ({@code time}, {@code actor}, {@code action},
- * {@code details}). Safeguarding searches reveal personal data, so every one is recorded before its
- * results are returned; if the record cannot be written, the search fails.
+ * Who looked at what: an append-only file of JSON lines ({@code time}, {@code actor}, {@code
+ * action}, {@code details}). Safeguarding searches reveal personal data, so every one is recorded
+ * before its results are returned; if the record cannot be written, the search fails.
  */
 final class AuditLog {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +43,8 @@ final class AuditLog {
     ObjectNode d = entry.putObject("details");
     details.forEach(d::put);
     try (OutputStream out =
-        Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
+        Files.newOutputStream(
+            file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
       out.write(JSON.writeValueAsBytes(entry));
       out.write('\n');
     } catch (IOException e) {
@@ -51,7 +52,10 @@ final class AuditLog {
     }
   }
 
-  /** The newest {@code n} entries, newest first. Reads the whole file: fine for an occasional admin view. */
+  /**
+   * The newest {@code n} entries, newest first. Reads the whole file: fine for an occasional admin
+   * view.
+   */
   synchronized List<JsonNode> latest(int n) throws IOException {
     Deque<String> tail = new ArrayDeque<>(n);
     if (Files.exists(file)) {

@@ -9,14 +9,14 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.webfilter.policy.User;
 import org.webfilter.policy.UiRole;
+import org.webfilter.policy.User;
 import org.webfilter.policy.UserStore;
 
 /**
- * Who is calling: a browser session (cookie {@value #COOKIE}) or HTTP Basic credentials (for scripts using
- * the JSON API). Basic attempts go through the same {@link LoginThrottle} as the login form, so the API
- * is no way around it.
+ * Who is calling: a browser session (cookie {@value #COOKIE}) or HTTP Basic credentials (for
+ * scripts using the JSON API). Basic attempts go through the same {@link LoginThrottle} as the
+ * login form, so the API is no way around it.
  */
 final class Auth {
   static final String COOKIE = "wf_session";
@@ -92,7 +92,10 @@ final class Auth {
     }
     String decoded;
     try {
-      decoded = new String(Base64.getDecoder().decode(ctx.header("Authorization").substring(6).trim()), StandardCharsets.UTF_8);
+      decoded =
+          new String(
+              Base64.getDecoder().decode(ctx.header("Authorization").substring(6).trim()),
+              StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw new HttpError(401, "malformed Basic credentials");
     }

@@ -5,9 +5,10 @@ import java.util.Base64;
 import java.util.UUID;
 
 /**
- * Where the previous page ended: the time and id of its last (oldest) event. Events sort by time then id,
- * both descending, and ids are unique, so a cursor names one position that stays valid while new events
- * arrive and across restarts. On the wire it is opaque (base64url of {@code millis:uuid}).
+ * Where the previous page ended: the time and id of its last (oldest) event. Events sort by time
+ * then id, both descending, and ids are unique, so a cursor names one position that stays valid
+ * while new events arrive and across restarts. On the wire it is opaque (base64url of {@code
+ * millis:uuid}).
  */
 record Cursor(long timeMillis, String eventId) {
 

@@ -21,10 +21,10 @@ import org.webfilter.policy.config.KafkaSettings;
 /**
  * Copies access events from Kafka into the {@link EventStore} on one dedicated thread.
  *
- * <p>Each batch is committed to Lucene first and to Kafka second: a crash in between only re-delivers
- * events, and the store drops duplicates by id. Malformed records are logged and skipped. Any other
- * failure (broker down, disk error) closes the consumer and starts again after a back-off, resuming from
- * the last committed offsets, so the thread never dies while the UI runs.
+ * <p>Each batch is committed to Lucene first and to Kafka second: a crash in between only
+ * re-delivers events, and the store drops duplicates by id. Malformed records are logged and
+ * skipped. Any other failure (broker down, disk error) closes the consumer and starts again after a
+ * back-off, resuming from the last committed offsets, so the thread never dies while the UI runs.
  */
 final class EventIngestor implements AutoCloseable {
   static final String GROUP_ID = "webfilter-logs-ui";
@@ -74,7 +74,11 @@ final class EventIngestor implements AutoCloseable {
         if (!running) {
           break;
         }
-        LOG.warn("event ingest from {} failed, retrying in {} ms: {}", kafka.bootstrap(), backoff, e.toString());
+        LOG.warn(
+            "event ingest from {} failed, retrying in {} ms: {}",
+            kafka.bootstrap(),
+            backoff,
+            e.toString());
         sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       } finally {
@@ -90,7 +94,11 @@ final class EventIngestor implements AutoCloseable {
         events.add(EventCodec.decode(r.value() == null ? new byte[0] : r.value()));
       } catch (EventCodec.MalformedEventException e) {
         LOG.warn(
-            "skipping malformed event at {}-{} offset {}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            "skipping malformed event at {}-{} offset {}: {}",
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            e.getMessage().lines().findFirst().orElse(""));
       }
     }
     return events;

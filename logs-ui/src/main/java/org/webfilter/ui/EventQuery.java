@@ -5,8 +5,8 @@ import org.webfilter.events.AccessEvent.Verdict;
 
 /**
  * A search over stored events. Null fields do not filter. {@code host} matches the host and its
- * subdomains; {@code q} is free text over URL and search terms; {@code from} is inclusive, {@code to}
- * exclusive; {@code cursor} continues a previous page.
+ * subdomains; {@code q} is free text over URL and search terms; {@code from} is inclusive, {@code
+ * to} exclusive; {@code cursor} continues a previous page.
  */
 record EventQuery(
     String user,
@@ -32,7 +32,8 @@ record EventQuery(
 
   /** Everything, newest first, one default-sized page. */
   static EventQuery all() {
-    return new EventQuery(null, null, null, null, null, null, null, null, null, DEFAULT_LIMIT, null);
+    return new EventQuery(
+        null, null, null, null, null, null, null, null, null, DEFAULT_LIMIT, null);
   }
 
   EventQuery withLimit(int n) {

@@ -35,7 +35,8 @@ final class EventRoutes {
     ObjectNode body = JSON.createObjectNode();
     ArrayNode events = body.putArray("events");
     for (AccessEvent e : page.events()) {
-      // The codec's form, so the API shows events exactly as the schema (docs/events.md) describes them.
+      // The codec's form, so the API shows events exactly as the schema (docs/events.md) describes
+      // them.
       events.add(JSON.readTree(EventCodec.encode(e)));
     }
     body.put("nextCursor", page.nextCursor());

@@ -41,8 +41,8 @@ import org.webfilter.events.EventCodec;
 
 /**
  * Access events in a Lucene index on disk. Adding is idempotent by {@code eventId}, so Kafka's
- * at-least-once delivery never shows an event twice. Searches see what was added up to the last {@link
- * #commit()}. Thread-safe: one ingest thread adds, many request threads search.
+ * at-least-once delivery never shows an event twice. Searches see what was added up to the last
+ * {@link #commit()}. Thread-safe: one ingest thread adds, many request threads search.
  */
 final class EventStore implements AutoCloseable {
   private static final String ID = "eventId";
@@ -50,7 +50,10 @@ final class EventStore implements AutoCloseable {
   private static final String HOST_SUFFIX = "hostSuffix";
   private static final String JSON = "json";
   private static final Sort NEWEST_FIRST =
-      new Sort(new SortField(TIME, SortField.Type.LONG, true), new SortField(ID, SortField.Type.STRING, true));
+      new Sort(
+          new SortField(TIME, SortField.Type.LONG, true),
+          new SortField(ID, SortField.Type.STRING, true));
+
   /** Free-text words past this are ignored, to bound the cost of one query. */
   private static final int MAX_WORDS = 16;
 
@@ -61,7 +64,8 @@ final class EventStore implements AutoCloseable {
 
   private EventStore(Path dir) throws IOException {
     directory = FSDirectory.open(dir);
-    IndexWriterConfig cfg = new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    IndexWriterConfig cfg =
+        new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     writer = new IndexWriter(directory, cfg);
     searchers = new SearcherManager(writer, null);
   }
@@ -98,7 +102,8 @@ final class EventStore implements AutoCloseable {
       }
       FieldDoc after = null;
       if (query.cursor() != null) {
-        // Ids are unique, so only the cursor's own event ties on (time, id); the highest doc id excludes it.
+        // Ids are unique, so only the cursor's own event ties on (time, id); the highest doc id
+        // excludes it.
         after =
             new FieldDoc(
                 maxDoc - 1,
@@ -106,7 +111,8 @@ final class EventStore implements AutoCloseable {
                 new Object[] {query.cursor().timeMillis(), new BytesRef(query.cursor().eventId())});
       }
       // One extra hit tells whether there is a next page.
-      TopFieldDocs top = searcher.searchAfter(after, toLucene(query), query.limit() + 1, NEWEST_FIRST, false);
+      TopFieldDocs top =
+          searcher.searchAfter(after, toLucene(query), query.limit() + 1, NEWEST_FIRST, false);
       List<AccessEvent> events = new ArrayList<>();
       int n = Math.min(top.scoreDocs.length, query.limit());
       var stored = searcher.storedFields();
@@ -190,7 +196,10 @@ final class EventStore implements AutoCloseable {
     }
   }
 
-  /** Every word of {@code text} must occur in the URL or the search terms (a dotted word as a phrase). */
+  /**
+   * Every word of {@code text} must occur in the URL or the search terms (a dotted word as a
+   * phrase).
+   */
   private void freeText(BooleanQuery.Builder b, String text) throws IOException {
     String[] words = text.trim().split("\\s+");
     for (int i = 0; i < Math.min(words.length, MAX_WORDS); i++) {
@@ -227,8 +236,8 @@ final class EventStore implements AutoCloseable {
   }
 
   /**
-   * Splits URLs into words: StandardAnalyzer keeps {@code www.example.com} as one token, but people search
-   * for {@code example}.
+   * Splits URLs into words: StandardAnalyzer keeps {@code www.example.com} as one token, but people
+   * search for {@code example}.
    */
   private static String words(String s) {
     return s.replaceAll("[^\\p{L}\\p{N}]+", " ");

@@ -41,7 +41,10 @@ final class Html {
     return b.toString();
   }
 
-  /** {@code path?k=v&...} with each value URL-encoded (escape it again when putting it in an attribute). */
+  /**
+   * {@code path?k=v&...} with each value URL-encoded (escape it again when putting it in an
+   * attribute).
+   */
   static String link(String path, Map<String, String> params) {
     StringBuilder b = new StringBuilder(path);
     char sep = '?';

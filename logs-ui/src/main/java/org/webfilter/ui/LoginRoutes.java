@@ -72,6 +72,12 @@ final class LoginRoutes {
     ctx.res()
         .addHeader(
             "Set-Cookie",
-            Auth.COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAge + "; HttpOnly; SameSite=Strict" + secure);
+            Auth.COOKIE
+                + "="
+                + value
+                + "; Path=/; Max-Age="
+                + maxAge
+                + "; HttpOnly; SameSite=Strict"
+                + secure);
   }
 }

@@ -10,12 +10,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Slows password guessing: after {@value #MAX_FAILURES} failed logins for one user name or from one
- * client address within {@link #WINDOW}, further attempts are refused until the oldest of those failures
- * ages out. Refused attempts are not counted, so the lock lifts on its own.
+ * client address within {@link #WINDOW}, further attempts are refused until the oldest of those
+ * failures ages out. Refused attempts are not counted, so the lock lifts on its own.
  */
 final class LoginThrottle {
   static final int MAX_FAILURES = 5;
   static final Duration WINDOW = Duration.ofMinutes(5);
+
   /** Bounds memory when someone sprays many names or addresses. */
   private static final int MAX_KEYS = 100_000;
 
@@ -47,7 +48,10 @@ final class LoginThrottle {
     }
   }
 
-  /** A successful login clears that user's count (not the address's: it may be shared by a whole school). */
+  /**
+   * A successful login clears that user's count (not the address's: it may be shared by a whole
+   * school).
+   */
   void succeeded(String user) {
     failures.remove("u:" + user);
   }

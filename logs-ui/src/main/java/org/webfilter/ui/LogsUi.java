@@ -13,9 +13,9 @@ import org.webfilter.policy.config.KafkaSettings;
 import org.webfilter.policy.config.UiSettings;
 
 /**
- * The running logs UI: the Kafka ingest thread, the event index in {@code <data-dir>/index}, the audit log
- * {@code <data-dir>/audit.log} and the web server. Start it with {@link #start}; {@link #close()} stops all
- * of it. Tests and the app call the same method, on port 0.
+ * The running logs UI: the Kafka ingest thread, the event index in {@code <data-dir>/index}, the
+ * audit log {@code <data-dir>/audit.log} and the web server. Start it with {@link #start}; {@link
+ * #close()} stops all of it. Tests and the app call the same method, on port 0.
  */
 public final class LogsUi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogsUi.class);
@@ -31,8 +31,9 @@ public final class LogsUi implements AutoCloseable {
   }
 
   /**
-   * Opens the index, starts consuming {@code kafka.accessTopic()} (group {@code webfilter-logs-ui}) and
-   * serves the UI on {@code ui.bind():ui.port()}. Kafka need not be up yet: the ingester retries.
+   * Opens the index, starts consuming {@code kafka.accessTopic()} (group {@code webfilter-logs-ui})
+   * and serves the UI on {@code ui.bind():ui.port()}. Kafka need not be up yet: the ingester
+   * retries.
    *
    * @throws UncheckedIOException when the data directory or index cannot be opened
    * @throws RuntimeException when the port cannot be bound
@@ -41,8 +42,12 @@ public final class LogsUi implements AutoCloseable {
     return start(ui, kafka, dataDir, users, Clock.systemUTC());
   }
 
-  /** As {@link #start(UiSettings, KafkaSettings, Path, UserStore)}; a null {@code kafka} ingests nothing. */
-  static LogsUi start(UiSettings ui, KafkaSettings kafka, Path dataDir, UserStore users, Clock clock) {
+  /**
+   * As {@link #start(UiSettings, KafkaSettings, Path, UserStore)}; a null {@code kafka} ingests
+   * nothing.
+   */
+  static LogsUi start(
+      UiSettings ui, KafkaSettings kafka, Path dataDir, UserStore users, Clock clock) {
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
@@ -56,7 +61,10 @@ public final class LogsUi implements AutoCloseable {
       Auth auth = new Auth(users, sessions, new LoginThrottle(clock));
       Javalin web =
           WebApp.create(
-              ui, auth, new LoginRoutes(auth, sessions, audit), new EventRoutes(auth, store, audit));
+              ui,
+              auth,
+              new LoginRoutes(auth, sessions, audit),
+              new EventRoutes(auth, store, audit));
       web.start();
       if (kafka != null) {
         ingestor = new EventIngestor(kafka, store);

@@ -14,13 +14,24 @@ import java.util.Set;
 import org.webfilter.events.AccessEvent.Verdict;
 
 /**
- * Turns the query string of {@code /api/events} and {@code /events} into an {@link EventQuery}, refusing
- * unknown parameters and bad values with a message that names the parameter. Empty values mean "no
- * filter", so a submitted search form with blank fields works.
+ * Turns the query string of {@code /api/events} and {@code /events} into an {@link EventQuery},
+ * refusing unknown parameters and bad values with a message that names the parameter. Empty values
+ * mean "no filter", so a submitted search form with blank fields works.
  */
 final class QueryParams {
   static final List<String> NAMES =
-      List.of("user", "role", "ip", "host", "category", "decision", "q", "from", "to", "limit", "cursor");
+      List.of(
+          "user",
+          "role",
+          "ip",
+          "host",
+          "category",
+          "decision",
+          "q",
+          "from",
+          "to",
+          "limit",
+          "cursor");
   private static final Set<String> KNOWN = Set.copyOf(NAMES);
   private static final int MAX_LENGTH = 256;
 
@@ -57,16 +68,19 @@ final class QueryParams {
       String name = e.getKey();
       if (!KNOWN.contains(name)) {
         throw HttpError.badRequest(
-            truncate(name), "unknown parameter (expected one of: " + String.join(", ", NAMES) + ")");
+            truncate(name),
+            "unknown parameter (expected one of: " + String.join(", ", NAMES) + ")");
       }
-      List<String> values = e.getValue().stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
+      List<String> values =
+          e.getValue().stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
       if (values.size() > 1) {
         throw HttpError.badRequest(name, "given more than once");
       }
       if (values.size() == 1) {
         String v = values.get(0);
         if (v.length() > MAX_LENGTH) {
-          throw HttpError.badRequest(name, "too long (expected at most " + MAX_LENGTH + " characters)");
+          throw HttpError.badRequest(
+              name, "too long (expected at most " + MAX_LENGTH + " characters)");
         }
         out.put(name, v);
       }
@@ -81,7 +95,8 @@ final class QueryParams {
     try {
       return Verdict.valueOf(s.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw HttpError.badRequest("decision", "'" + truncate(s) + "' (expected: ALLOW, BLOCK or LOG)");
+      throw HttpError.badRequest(
+          "decision", "'" + truncate(s) + "' (expected: ALLOW, BLOCK or LOG)");
     }
   }
 
@@ -97,7 +112,9 @@ final class QueryParams {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw HttpError.badRequest("limit", "'" + truncate(s) + "' (expected: a number from 1 to " + EventQuery.MAX_LIMIT + ")");
+    throw HttpError.badRequest(
+        "limit",
+        "'" + truncate(s) + "' (expected: a number from 1 to " + EventQuery.MAX_LIMIT + ")");
   }
 
   private static Cursor cursor(String s) {
@@ -130,7 +147,8 @@ final class QueryParams {
       return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
     } catch (DateTimeParseException e) {
       throw HttpError.badRequest(
-          name, "'" + truncate(s) + "' is not an ISO-8601 time (expected e.g. 2026-11-23T10:15:00Z)");
+          name,
+          "'" + truncate(s) + "' is not an ISO-8601 time (expected e.g. 2026-11-23T10:15:00Z)");
     }
   }
 

@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Browser sessions, kept in memory only: a restart logs everyone out, which is acceptable for a handful of
- * staff and keeps session tokens off the disk. A session ends after 8 hours, or 30 minutes without use.
+ * Browser sessions, kept in memory only: a restart logs everyone out, which is acceptable for a
+ * handful of staff and keeps session tokens off the disk. A session ends after 8 hours, or 30
+ * minutes without use.
  */
 final class Sessions {
   static final Duration MAX_AGE = Duration.ofHours(8);

@@ -5,28 +5,34 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.webfilter.events.AccessEvent;
-import org.webfilter.policy.User;
 import org.webfilter.policy.UiRole;
+import org.webfilter.policy.User;
 
 /**
- * The server-rendered pages. No inline script or style (the Content-Security-Policy forbids both), and
- * every piece of event data goes through {@link Html#text}, because URLs and search terms are typed by
- * pupils and may carry markup.
+ * The server-rendered pages. No inline script or style (the Content-Security-Policy forbids both),
+ * and every piece of event data goes through {@link Html#text}, because URLs and search terms are
+ * typed by pupils and may carry markup.
  */
 final class Views {
   private Views() {}
 
   static String login(String error, String username) {
     Html h = head("Sign in");
-    h.raw("<main class=\"login\"><h1>webfilter</h1><p class=\"muted\">Sign in to review web activity.</p>");
+    h.raw(
+        "<main class=\"login\"><h1>webfilter</h1><p class=\"muted\">Sign in to review web"
+            + " activity.</p>");
     if (error != null) {
       h.raw("<p class=\"error\" role=\"alert\">").text(error).raw("</p>");
     }
     h.raw("<form method=\"post\" action=\"/login\">")
-        .raw("<label>User name <input name=\"username\" autocomplete=\"username\" required autofocus value=\"")
+        .raw(
+            "<label>User name <input name=\"username\" autocomplete=\"username\" required autofocus"
+                + " value=\"")
         .text(username)
         .raw("\"></label>")
-        .raw("<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>")
+        .raw(
+            "<label>Password <input name=\"password\" type=\"password\""
+                + " autocomplete=\"current-password\" required></label>")
         .raw("<button type=\"submit\">Sign in</button></form></main></body></html>");
     return h.toString();
   }
@@ -48,7 +54,8 @@ final class Views {
    * @param filters the non-empty parameters as given (to refill the form and build the next link)
    * @param error a bad-parameter message to show instead of results, or null
    */
-  static String events(User user, String csrf, Map<String, String> filters, Page page, String error) {
+  static String events(
+      User user, String csrf, Map<String, String> filters, Page page, String error) {
     Html h = head("Events");
     header(h, user, csrf);
     h.raw("<main><h1>Web activity</h1>");
@@ -69,11 +76,13 @@ final class Views {
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .raw("<title>")
         .text(title)
-        .raw(" · webfilter</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>");
+        .raw(" · webfilter</title>")
+        .raw("<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>");
   }
 
   private static void header(Html h, User user, String csrf) {
-    String roles = user.uiRoles().stream().map(UiRole::id).sorted().collect(Collectors.joining(", "));
+    String roles =
+        user.uiRoles().stream().map(UiRole::id).sorted().collect(Collectors.joining(", "));
     h.raw("<header class=\"top\"><a class=\"brand\" href=\"/events\">webfilter</a>")
         .raw("<nav><a href=\"/events\">Events</a></nav><div class=\"who\"><span>")
         .text(user.name())
@@ -81,7 +90,9 @@ final class Views {
         .text(roles)
         .raw(")</span></span>");
     if (csrf != null) {
-      h.raw("<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"")
+      h.raw(
+              "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\""
+                  + " value=\"")
           .text(csrf)
           .raw("\"><button type=\"submit\" class=\"link\">Sign out</button></form>");
     }
@@ -98,17 +109,30 @@ final class Views {
     h.raw("<label>Decision <select name=\"decision\"><option value=\"\">any</option>");
     String chosen = f.getOrDefault("decision", "").toUpperCase(Locale.ROOT);
     for (AccessEvent.Verdict v : AccessEvent.Verdict.values()) {
-      h.raw("<option").raw(v.name().equals(chosen) ? " selected" : "").raw(">").raw(v.name()).raw("</option>");
+      h.raw("<option")
+          .raw(v.name().equals(chosen) ? " selected" : "")
+          .raw(">")
+          .raw(v.name())
+          .raw("</option>");
     }
     h.raw("</select></label>");
     input(h, "q", "Text in URL or search", f, "search", "");
     input(h, "from", "From (UTC)", f, "text", "2026-11-23T08:00");
     input(h, "to", "To (UTC)", f, "text", "2026-11-23T16:00");
-    h.raw("<div class=\"actions\"><button type=\"submit\">Search</button> <a href=\"/events\">Clear</a></div></form>");
+    h.raw(
+        "<div class=\"actions\"><button type=\"submit\">Search</button> <a"
+            + " href=\"/events\">Clear</a></div></form>");
   }
 
-  private static void input(Html h, String name, String label, Map<String, String> f, String type, String hint) {
-    h.raw("<label>").text(label).raw(" <input name=\"").raw(name).raw("\" type=\"").raw(type).raw("\" value=\"");
+  private static void input(
+      Html h, String name, String label, Map<String, String> f, String type, String hint) {
+    h.raw("<label>")
+        .text(label)
+        .raw(" <input name=\"")
+        .raw(name)
+        .raw("\" type=\"")
+        .raw(type)
+        .raw("\" value=\"");
     h.text(f.getOrDefault(name, "")).raw("\" placeholder=\"").text(hint).raw("\"></label>");
   }
 
@@ -120,7 +144,16 @@ final class Views {
     h.raw("<div class=\"scroll\"><table class=\"events\"><thead><tr>");
     for (String c :
         new String[] {
-          "Time (UTC)", "User", "Role", "IP", "Method", "URL", "Search terms", "Categories", "Decision", "Rule",
+          "Time (UTC)",
+          "User",
+          "Role",
+          "IP",
+          "Method",
+          "URL",
+          "Search terms",
+          "Categories",
+          "Decision",
+          "Rule",
           "Status"
         }) {
       h.raw("<th scope=\"col\">").text(c).raw("</th>");

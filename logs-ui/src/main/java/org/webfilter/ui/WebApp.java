@@ -13,14 +13,14 @@ import org.slf4j.LoggerFactory;
 import org.webfilter.policy.config.UiSettings;
 
 /**
- * The HTTP side: routes, security headers, CSRF and origin checks, and how errors are shown (JSON under
- * {@code /api/}, pages elsewhere).
+ * The HTTP side: routes, security headers, CSRF and origin checks, and how errors are shown (JSON
+ * under {@code /api/}, pages elsewhere).
  */
 final class WebApp {
   private static final Logger LOG = LoggerFactory.getLogger(WebApp.class);
   static final String CSP =
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-          + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src"
+          + " 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
   private static final Map<String, String> STATIC = Map.of("app.css", "text/css; charset=utf-8");
 
   private WebApp() {}
@@ -33,10 +33,13 @@ final class WebApp {
           cfg.jetty.port = ui.port();
           cfg.routes.before(WebApp::securityHeaders);
           cfg.routes.before(ctx -> checkStateChange(ctx, auth));
-          cfg.routes.get("/healthz", ctx -> ctx.contentType("text/plain; charset=utf-8").result("ok"));
+          cfg.routes.get(
+              "/healthz", ctx -> ctx.contentType("text/plain; charset=utf-8").result("ok"));
           cfg.routes.get(
               "/",
-              ctx -> ctx.redirect(auth.identify(ctx).isPresent() ? "/events" : "/login", HttpStatus.SEE_OTHER));
+              ctx ->
+                  ctx.redirect(
+                      auth.identify(ctx).isPresent() ? "/events" : "/login", HttpStatus.SEE_OTHER));
           cfg.routes.get("/login", login::form);
           cfg.routes.post("/login", login::submit);
           cfg.routes.post("/logout", login::logout);
@@ -44,7 +47,8 @@ final class WebApp {
           cfg.routes.get("/api/events", events::api);
           cfg.routes.get("/api/audit", events::auditApi);
           cfg.routes.get("/static/{file}", WebApp::staticFile);
-          cfg.routes.exception(HttpError.class, (e, ctx) -> error(ctx, auth, e.status(), e.getMessage()));
+          cfg.routes.exception(
+              HttpError.class, (e, ctx) -> error(ctx, auth, e.status(), e.getMessage()));
           cfg.routes.exception(
               Exception.class,
               (e, ctx) -> {
@@ -57,15 +61,17 @@ final class WebApp {
   private static void securityHeaders(Context ctx) {
     ctx.header("Content-Security-Policy", CSP);
     ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("Referrer-Policy", "no-referrer");
+    // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on form posts,
+    // which the cross-origin check must refuse. Nothing leaks to other sites either way.
+    ctx.header("Referrer-Policy", "same-origin");
     ctx.header("X-Frame-Options", "DENY");
     ctx.header("Cache-Control", "no-store");
   }
 
   /**
-   * Refuses cross-origin state changes, and session-authenticated ones without the session's CSRF token.
-   * Basic-auth calls need no token (a script sends the header on purpose), but the Origin check still
-   * applies, since browsers replay cached Basic credentials.
+   * Refuses cross-origin state changes, and session-authenticated ones without the session's CSRF
+   * token. Basic-auth calls need no token (a script sends the header on purpose), but the Origin
+   * check still applies, since browsers replay cached Basic credentials.
    */
   private static void checkStateChange(Context ctx, Auth auth) {
     if (Auth.isSafeMethod(ctx)) {
@@ -87,7 +93,8 @@ final class WebApp {
                 token = ctx.formParam("csrf");
               }
               if (!Auth.csrfMatches(s, token)) {
-                throw new HttpError(403, "missing or wrong CSRF token; reload the page and try again");
+                throw new HttpError(
+                    403, "missing or wrong CSRF token; reload the page and try again");
               }
             });
   }
@@ -96,7 +103,9 @@ final class WebApp {
     try {
       URI o = URI.create(origin);
       String host = ctx.header("Host");
-      return host != null && ctx.scheme().equalsIgnoreCase(o.getScheme()) && host.equalsIgnoreCase(o.getRawAuthority());
+      return host != null
+          && ctx.scheme().equalsIgnoreCase(o.getScheme())
+          && host.equalsIgnoreCase(o.getRawAuthority());
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -141,6 +150,9 @@ final class WebApp {
     }
     ctx.html(
         Views.error(
-            status, message, p == null ? null : p.user(), p == null || p.session() == null ? null : p.session().csrf()));
+            status,
+            message,
+            p == null ? null : p.user(),
+            p == null || p.session() == null ? null : p.session().csrf()));
   }
 }

@@ -31,14 +31,50 @@ class EventStoreTest {
     store = EventStore.open(dir);
     store.add(
         List.of(
-            TestEvents.event(UUID.randomUUID(), T0.plusSeconds(1), "alice", "pupil", "10.0.0.1", "www.bbc.co.uk",
-                "https://www.bbc.co.uk/news/volcanoes", null, Verdict.ALLOW, "news"),
-            TestEvents.event(UUID.randomUUID(), T0.plusSeconds(2), "bob", "staff", "10.0.0.2", "bet.example",
-                "https://bet.example/casino?x=1", null, Verdict.BLOCK, "gambling", "adult"),
-            TestEvents.event(UUID.randomUUID(), T0.plusSeconds(3), null, "pupil", "10.0.0.3", "www.google.com",
-                "https://www.google.com/search?q=how+to+cope", "how to cope with exams", Verdict.LOG, "self-harm"),
-            TestEvents.event(UUID.randomUUID(), T0.plusSeconds(4), "alice", "pupil", "10.0.0.1", "bbc.co.uk",
-                "https://bbc.co.uk/", null, Verdict.ALLOW)));
+            TestEvents.event(
+                UUID.randomUUID(),
+                T0.plusSeconds(1),
+                "alice",
+                "pupil",
+                "10.0.0.1",
+                "www.bbc.co.uk",
+                "https://www.bbc.co.uk/news/volcanoes",
+                null,
+                Verdict.ALLOW,
+                "news"),
+            TestEvents.event(
+                UUID.randomUUID(),
+                T0.plusSeconds(2),
+                "bob",
+                "staff",
+                "10.0.0.2",
+                "bet.example",
+                "https://bet.example/casino?x=1",
+                null,
+                Verdict.BLOCK,
+                "gambling",
+                "adult"),
+            TestEvents.event(
+                UUID.randomUUID(),
+                T0.plusSeconds(3),
+                null,
+                "pupil",
+                "10.0.0.3",
+                "www.google.com",
+                "https://www.google.com/search?q=how+to+cope",
+                "how to cope with exams",
+                Verdict.LOG,
+                "self-harm"),
+            TestEvents.event(
+                UUID.randomUUID(),
+                T0.plusSeconds(4),
+                "alice",
+                "pupil",
+                "10.0.0.1",
+                "bbc.co.uk",
+                "https://bbc.co.uk/",
+                null,
+                Verdict.ALLOW)));
     store.commit();
   }
 
@@ -70,7 +106,10 @@ class EventStoreTest {
   @Test
   void search_returnsNewestFirst_withoutFilters() throws IOException {
     assertEquals(
-        List.of("https://bbc.co.uk/", "https://www.google.com/search?q=how+to+cope", "https://bet.example/casino?x=1",
+        List.of(
+            "https://bbc.co.uk/",
+            "https://www.google.com/search?q=how+to+cope",
+            "https://bet.example/casino?x=1",
             "https://www.bbc.co.uk/news/volcanoes"),
         urls(EventQuery.all()));
   }
@@ -83,14 +122,18 @@ class EventStoreTest {
     assertEquals(List.of("https://bet.example/casino?x=1"), urls(where("category", "adult")));
     assertEquals(List.of("https://bet.example/casino?x=1"), urls(where("category", "gambling")));
     assertEquals(List.of("https://bet.example/casino?x=1"), urls(where("decision", "BLOCK")));
-    assertEquals(List.of("https://www.google.com/search?q=how+to+cope"), urls(where("decision", "LOG")));
+    assertEquals(
+        List.of("https://www.google.com/search?q=how+to+cope"), urls(where("decision", "LOG")));
     assertEquals(List.of(), urls(where("user", "nobody")));
   }
 
   @Test
   void search_byHost_matchesHostAndSubdomains() throws IOException {
-    assertEquals(List.of("https://bbc.co.uk/", "https://www.bbc.co.uk/news/volcanoes"), urls(where("host", "bbc.co.uk")));
-    assertEquals(List.of("https://www.bbc.co.uk/news/volcanoes"), urls(where("host", "WWW.BBC.CO.UK")));
+    assertEquals(
+        List.of("https://bbc.co.uk/", "https://www.bbc.co.uk/news/volcanoes"),
+        urls(where("host", "bbc.co.uk")));
+    assertEquals(
+        List.of("https://www.bbc.co.uk/news/volcanoes"), urls(where("host", "WWW.BBC.CO.UK")));
     assertEquals(List.of(), urls(where("host", "bc.co.uk")));
   }
 
@@ -100,7 +143,8 @@ class EventStoreTest {
     assertEquals(List.of("https://bet.example/casino?x=1"), urls(where("q", "CASINO")));
     assertEquals(List.of("https://www.google.com/search?q=how+to+cope"), urls(where("q", "exams")));
     // every word must match; a dotted word is a phrase
-    assertEquals(List.of("https://www.google.com/search?q=how+to+cope"), urls(where("q", "cope exams")));
+    assertEquals(
+        List.of("https://www.google.com/search?q=how+to+cope"), urls(where("q", "cope exams")));
     assertEquals(List.of(), urls(where("q", "volcanoes exams")));
     assertEquals(2, urls(where("q", "bbc.co.uk")).size());
     assertEquals(List.of(), urls(where("q", "uk.co.bbc")));
@@ -109,9 +153,21 @@ class EventStoreTest {
   @Test
   void search_byTimeRange_fromInclusiveToExclusive() throws IOException {
     EventQuery q =
-        new EventQuery(null, null, null, null, null, null, null, T0.plusSeconds(2), T0.plusSeconds(4), 50, null);
+        new EventQuery(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            T0.plusSeconds(2),
+            T0.plusSeconds(4),
+            50,
+            null);
     assertEquals(
-        List.of("https://www.google.com/search?q=how+to+cope", "https://bet.example/casino?x=1"), urls(q));
+        List.of("https://www.google.com/search?q=how+to+cope", "https://bet.example/casino?x=1"),
+        urls(q));
   }
 
   @Test
@@ -127,8 +183,17 @@ class EventStoreTest {
   @Test
   void search_returnsEventsExactlyAsAdded() throws IOException {
     AccessEvent e =
-        TestEvents.event(UUID.randomUUID(), T0.plusMillis(123_456), "dave", "pupil", "10.0.0.9", "x.test",
-            "http://x.test/?<b>", "terms", Verdict.BLOCK, "chat");
+        TestEvents.event(
+            UUID.randomUUID(),
+            T0.plusMillis(123_456),
+            "dave",
+            "pupil",
+            "10.0.0.9",
+            "x.test",
+            "http://x.test/?<b>",
+            "terms",
+            Verdict.BLOCK,
+            "chat");
     store.add(List.of(e));
     store.commit();
     assertEquals(List.of(e), store.search(where("user", "dave")).events());
@@ -137,10 +202,11 @@ class EventStoreTest {
   @Test
   void search_decodesTheGoldenFixtures() throws IOException {
     Path fixtures = Path.of("../events/src/test/resources/fixtures");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fixtures), "events fixtures not found");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isDirectory(fixtures), "events fixtures not found");
     List<AccessEvent> golden = new ArrayList<>();
     try (var files = Files.list(fixtures)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("access-event-v1")).toList()) {
         golden.add(EventCodec.decode(Files.readAllBytes(f)));
       }
     }
@@ -148,7 +214,11 @@ class EventStoreTest {
     store.commit();
     for (AccessEvent e : golden) {
       EventQuery byIp = where("ip", e.clientIp());
-      assertEquals(List.of(e), store.search(byIp).events().stream().filter(x -> x.eventId().equals(e.eventId())).toList());
+      assertEquals(
+          List.of(e),
+          store.search(byIp).events().stream()
+              .filter(x -> x.eventId().equals(e.eventId()))
+              .toList());
     }
   }
 
@@ -174,7 +244,9 @@ class EventStoreTest {
         break;
       }
       // an event arriving between pages must not shift the walk
-      store.add(List.of(event(5000 + pages, "paged", "p.example", "https://p.example/new", Verdict.ALLOW)));
+      store.add(
+          List.of(
+              event(5000 + pages, "paged", "p.example", "https://p.example/new", Verdict.ALLOW)));
       store.commit();
       q = q.withCursor(Cursor.decode(page.nextCursor()));
     }
@@ -182,7 +254,8 @@ class EventStoreTest {
     assertEquals(57, walked.size());
     assertEquals(57, seen.size());
     for (int i = 1; i < walked.size(); i++) {
-      assertEquals(true, !walked.get(i).time().isAfter(walked.get(i - 1).time()), "newest first at " + i);
+      assertEquals(
+          true, !walked.get(i).time().isAfter(walked.get(i - 1).time()), "newest first at " + i);
     }
   }
 

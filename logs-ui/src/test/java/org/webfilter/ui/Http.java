@@ -12,9 +12,13 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** A tiny HTTP client for tests: no redirects followed, no cookie jar (tests pass cookies explicitly). */
+/**
+ * A tiny HTTP client for tests: no redirects followed, no cookie jar (tests pass cookies
+ * explicitly).
+ */
 final class Http {
-  private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private final String base;
 
   Http(int port) {
@@ -22,12 +26,18 @@ final class Http {
   }
 
   static String basic(String user, String password) {
-    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   static String form(Map<String, String> fields) {
     return fields.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .map(
+            e ->
+                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
         .collect(Collectors.joining("&"));
   }
 

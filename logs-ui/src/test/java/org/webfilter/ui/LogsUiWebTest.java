@@ -30,7 +30,8 @@ import org.webfilter.policy.config.UiSettings;
 /** The web side through real HTTP, with the production wiring and a pre-filled index (no Kafka). */
 class LogsUiWebTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String XSS_URL = "http://evil.test/<script>alert(1)</script>?a=\"><img src=x onerror=alert(1)>";
+  static final String XSS_URL =
+      "http://evil.test/<script>alert(1)</script>?a=\"><img src=x onerror=alert(1)>";
   static final String DSL = Http.basic("dsl", TestUsers.PASSWORD);
 
   @TempDir static Path dataDir;
@@ -42,15 +43,48 @@ class LogsUiWebTest {
     try (EventStore store = EventStore.open(dataDir.resolve("index"))) {
       store.add(
           List.of(
-              TestEvents.event(UUID.randomUUID(), T0.plusSeconds(1), "alice", "pupil", "10.0.0.1", "www.bbc.co.uk",
-                  "https://www.bbc.co.uk/news", null, Verdict.ALLOW, "news"),
-              TestEvents.event(UUID.randomUUID(), T0.plusSeconds(2), "bob", "pupil", "10.0.0.2", "bet.example",
-                  "https://bet.example/", null, Verdict.BLOCK, "gambling"),
-              TestEvents.event(UUID.randomUUID(), T0.plusSeconds(3), "<b>mallory</b>", "pupil", "10.0.0.3",
-                  "evil.test", XSS_URL, "<script>alert(2)</script>", Verdict.LOG, "hate")));
+              TestEvents.event(
+                  UUID.randomUUID(),
+                  T0.plusSeconds(1),
+                  "alice",
+                  "pupil",
+                  "10.0.0.1",
+                  "www.bbc.co.uk",
+                  "https://www.bbc.co.uk/news",
+                  null,
+                  Verdict.ALLOW,
+                  "news"),
+              TestEvents.event(
+                  UUID.randomUUID(),
+                  T0.plusSeconds(2),
+                  "bob",
+                  "pupil",
+                  "10.0.0.2",
+                  "bet.example",
+                  "https://bet.example/",
+                  null,
+                  Verdict.BLOCK,
+                  "gambling"),
+              TestEvents.event(
+                  UUID.randomUUID(),
+                  T0.plusSeconds(3),
+                  "<b>mallory</b>",
+                  "pupil",
+                  "10.0.0.3",
+                  "evil.test",
+                  XSS_URL,
+                  "<script>alert(2)</script>",
+                  Verdict.LOG,
+                  "hate")));
       store.commit();
     }
-    ui = LogsUi.start(new UiSettings("127.0.0.1", 0), null, dataDir, TestUsers.store(), java.time.Clock.systemUTC());
+    ui =
+        LogsUi.start(
+            new UiSettings("127.0.0.1", 0),
+            null,
+            dataDir,
+            TestUsers.store(),
+            java.time.Clock.systemUTC());
     http = new Http(ui.port());
   }
 
@@ -65,7 +99,8 @@ class LogsUiWebTest {
 
   /** Signs in through the form and returns the session cookie ({@code wf_session=...}). */
   static String login(String user) {
-    HttpResponse<String> r = http.post("/login", Http.form(Map.of("username", user, "password", TestUsers.PASSWORD)));
+    HttpResponse<String> r =
+        http.post("/login", Http.form(Map.of("username", user, "password", TestUsers.PASSWORD)));
     assertEquals(303, r.statusCode(), r.body());
     String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
     return setCookie.substring(0, setCookie.indexOf(';'));
@@ -88,18 +123,24 @@ class LogsUiWebTest {
   void apiEvents_withoutCredentials_is401WithJsonErrorAndBasicChallenge() throws IOException {
     HttpResponse<String> r = http.get("/api/events");
     assertEquals(401, r.statusCode());
-    assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic realm=\"webfilter\""));
+    assertTrue(
+        r.headers()
+            .firstValue("WWW-Authenticate")
+            .orElse("")
+            .startsWith("Basic realm=\"webfilter\""));
     assertNotNull(json(r).get("error").asText());
   }
 
   @Test
   void apiEvents_wrongPassword_is401() {
-    assertEquals(401, http.get("/api/events", "Authorization", Http.basic("dsl", "wrong")).statusCode());
+    assertEquals(
+        401, http.get("/api/events", "Authorization", Http.basic("dsl", "wrong")).statusCode());
   }
 
   @Test
   void apiEvents_ictOnlyUser_is403() throws IOException {
-    HttpResponse<String> r = http.get("/api/events", "Authorization", Http.basic("ict", TestUsers.PASSWORD));
+    HttpResponse<String> r =
+        http.get("/api/events", "Authorization", Http.basic("ict", TestUsers.PASSWORD));
     assertEquals(403, r.statusCode());
     assertTrue(json(r).get("error").asText().contains("dsl"));
   }
@@ -118,15 +159,24 @@ class LogsUiWebTest {
     assertEquals("LOG", newest.get("decision").asText());
     assertEquals(1, newest.get("schemaVersion").asInt());
     assertEquals("hate", newest.get("categories").get(0).asText());
-    assertEquals(200, http.get("/api/events", "Authorization", Http.basic("admin", TestUsers.PASSWORD)).statusCode());
+    assertEquals(
+        200,
+        http.get("/api/events", "Authorization", Http.basic("admin", TestUsers.PASSWORD))
+            .statusCode());
   }
 
   @Test
   void apiEvents_filtersAndPagesWithCursor() throws IOException {
-    JsonNode blocked = json(http.get("/api/events?decision=block&category=gambling", "Authorization", DSL));
+    JsonNode blocked =
+        json(http.get("/api/events?decision=block&category=gambling", "Authorization", DSL));
     assertEquals(1, blocked.get("events").size());
     assertEquals("bob", blocked.get("events").get(0).get("user").asText());
-    JsonNode byHost = json(http.get("/api/events?host=bbc.co.uk&from=2026-11-23T10:00:00Z&to=2026-11-23T11:00:00Z", "Authorization", DSL));
+    JsonNode byHost =
+        json(
+            http.get(
+                "/api/events?host=bbc.co.uk&from=2026-11-23T10:00:00Z&to=2026-11-23T11:00:00Z",
+                "Authorization",
+                DSL));
     assertEquals("alice", byHost.get("events").get(0).get("user").asText());
 
     JsonNode p1 = json(http.get("/api/events?limit=2", "Authorization", DSL));
@@ -160,10 +210,18 @@ class LogsUiWebTest {
   @Test
   void everyResponse_carriesSecurityHeaders() {
     for (HttpResponse<String> r :
-        List.of(http.get("/healthz"), http.get("/api/events"), http.get("/login"), http.get("/events"), http.get("/nope"))) {
-      assertEquals(WebApp.CSP, r.headers().firstValue("Content-Security-Policy").orElse(null), r.uri().toString());
+        List.of(
+            http.get("/healthz"),
+            http.get("/api/events"),
+            http.get("/login"),
+            http.get("/events"),
+            http.get("/nope"))) {
+      assertEquals(
+          WebApp.CSP,
+          r.headers().firstValue("Content-Security-Policy").orElse(null),
+          r.uri().toString());
       assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null));
-      assertEquals("no-referrer", r.headers().firstValue("Referrer-Policy").orElse(null));
+      assertEquals("same-origin", r.headers().firstValue("Referrer-Policy").orElse(null));
       assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(null));
     }
   }
@@ -183,7 +241,8 @@ class LogsUiWebTest {
     assertEquals(200, form.statusCode());
     assertTrue(form.body().contains("name=\"password\""));
 
-    HttpResponse<String> r = http.post("/login", Http.form(Map.of("username", "dsl", "password", TestUsers.PASSWORD)));
+    HttpResponse<String> r =
+        http.post("/login", Http.form(Map.of("username", "dsl", "password", TestUsers.PASSWORD)));
     assertEquals(303, r.statusCode());
     assertEquals("/events", r.headers().firstValue("Location").orElse(null));
     String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
@@ -195,18 +254,23 @@ class LogsUiWebTest {
     String token = setCookie.substring("wf_session=".length(), setCookie.indexOf(';'));
     assertEquals(43, token.length(), "256 random bits, base64url");
 
-    HttpResponse<String> page = http.get("/events", "Cookie", setCookie.substring(0, setCookie.indexOf(';')));
+    HttpResponse<String> page =
+        http.get("/events", "Cookie", setCookie.substring(0, setCookie.indexOf(';')));
     assertEquals(200, page.statusCode());
     assertTrue(page.body().contains("webfilter"));
     assertTrue(page.body().contains(">dsl <"), "signed-in user shown");
     assertTrue(page.body().contains("Sign out"));
     assertTrue(page.body().contains("https://bet.example/"));
-    assertEquals(200, http.get("/api/events", "Cookie", setCookie.substring(0, setCookie.indexOf(';'))).statusCode());
+    assertEquals(
+        200,
+        http.get("/api/events", "Cookie", setCookie.substring(0, setCookie.indexOf(';')))
+            .statusCode());
   }
 
   @Test
   void login_wrongPassword_is401WithForm() {
-    HttpResponse<String> r = http.post("/login", Http.form(Map.of("username", "admin", "password", "nope")));
+    HttpResponse<String> r =
+        http.post("/login", Http.form(Map.of("username", "admin", "password", "nope")));
     assertEquals(401, r.statusCode());
     assertTrue(r.body().contains("Wrong user name or password"));
     assertTrue(r.headers().firstValue("Set-Cookie").isEmpty());
@@ -214,7 +278,8 @@ class LogsUiWebTest {
 
   @Test
   void login_userWithoutUiRole_isRefused() {
-    HttpResponse<String> r = http.post("/login", Http.form(Map.of("username", "pupil", "password", TestUsers.PASSWORD)));
+    HttpResponse<String> r =
+        http.post("/login", Http.form(Map.of("username", "pupil", "password", TestUsers.PASSWORD)));
     assertEquals(403, r.statusCode());
     assertTrue(r.headers().firstValue("Set-Cookie").isEmpty());
   }
@@ -239,7 +304,8 @@ class LogsUiWebTest {
   void logout_withCsrfToken_endsSession() {
     String cookie = login("dsl");
     String csrf = csrfOf(http.get("/events", "Cookie", cookie).body());
-    HttpResponse<String> r = http.post("/logout", Http.form(Map.of("csrf", csrf)), "Cookie", cookie);
+    HttpResponse<String> r =
+        http.post("/logout", Http.form(Map.of("csrf", csrf)), "Cookie", cookie);
     assertEquals(303, r.statusCode());
     assertTrue(r.headers().firstValue("Set-Cookie").orElse("").contains("Max-Age=0"));
     assertEquals(303, http.get("/events", "Cookie", cookie).statusCode());
@@ -251,8 +317,18 @@ class LogsUiWebTest {
     String csrf = csrfOf(http.get("/events", "Cookie", cookie).body());
     assertEquals(
         403,
-        http.post("/logout", "", "Cookie", cookie, "X-CSRF-Token", csrf, "Origin", "https://evil.example").statusCode());
-    assertEquals(303, http.post("/logout", "", "Cookie", cookie, "X-CSRF-Token", csrf).statusCode());
+        http.post(
+                "/logout",
+                "",
+                "Cookie",
+                cookie,
+                "X-CSRF-Token",
+                csrf,
+                "Origin",
+                "https://evil.example")
+            .statusCode());
+    assertEquals(
+        303, http.post("/logout", "", "Cookie", cookie, "X-CSRF-Token", csrf).statusCode());
   }
 
   @Test
@@ -273,7 +349,8 @@ class LogsUiWebTest {
   @Test
   void eventsPage_reflectedFilterValues_areEscaped() {
     String cookie = login("dsl");
-    HttpResponse<String> r = http.get("/events?q=%22%3E%3Cscript%3Ex%3C/script%3E", "Cookie", cookie);
+    HttpResponse<String> r =
+        http.get("/events?q=%22%3E%3Cscript%3Ex%3C/script%3E", "Cookie", cookie);
     assertEquals(200, r.statusCode());
     assertFalse(r.body().contains("<script>x"));
     HttpResponse<String> bad = http.get("/events?from=%3Cscript%3Ey", "Cookie", cookie);
@@ -298,11 +375,13 @@ class LogsUiWebTest {
   void searches_areAudited_andAuditApiIsAdminOnly() throws IOException {
     http.get("/api/events?user=bob&decision=BLOCK", "Authorization", DSL);
     assertEquals(403, http.get("/api/audit", "Authorization", DSL).statusCode());
-    HttpResponse<String> r = http.get("/api/audit?limit=50", "Authorization", Http.basic("admin", TestUsers.PASSWORD));
+    HttpResponse<String> r =
+        http.get("/api/audit?limit=50", "Authorization", Http.basic("admin", TestUsers.PASSWORD));
     assertEquals(200, r.statusCode());
     JsonNode hit = null;
     for (JsonNode e : json(r).get("entries")) {
-      if (e.get("action").asText().equals("events.search") && e.get("details").path("user").asText().equals("bob")) {
+      if (e.get("action").asText().equals("events.search")
+          && e.get("details").path("user").asText().equals("bob")) {
         hit = e;
         break;
       }
@@ -312,8 +391,12 @@ class LogsUiWebTest {
     assertEquals("BLOCK", hit.get("details").get("decision").asText());
     assertNotEquals("", hit.get("time").asText());
     List<String> lines = Files.readAllLines(dataDir.resolve("audit.log"));
-    assertTrue(lines.stream().anyMatch(l -> l.contains("\"events.search\"") && l.contains("\"bob\"")));
-    assertEquals(400, http.get("/api/audit?limit=0", "Authorization", Http.basic("admin", TestUsers.PASSWORD)).statusCode());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains("\"events.search\"") && l.contains("\"bob\"")));
+    assertEquals(
+        400,
+        http.get("/api/audit?limit=0", "Authorization", Http.basic("admin", TestUsers.PASSWORD))
+            .statusCode());
   }
 
   @Test

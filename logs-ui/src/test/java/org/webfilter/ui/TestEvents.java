@@ -12,8 +12,19 @@ final class TestEvents {
 
   private TestEvents() {}
 
-  static AccessEvent event(int second, String user, String host, String url, Verdict decision, String... categories) {
-    return event(UUID.randomUUID(), T0.plusSeconds(second), user, "pupil", "10.0.0.1", host, url, null, decision, categories);
+  static AccessEvent event(
+      int second, String user, String host, String url, Verdict decision, String... categories) {
+    return event(
+        UUID.randomUUID(),
+        T0.plusSeconds(second),
+        user,
+        "pupil",
+        "10.0.0.1",
+        host,
+        url,
+        null,
+        decision,
+        categories);
   }
 
   static AccessEvent event(
@@ -43,7 +54,9 @@ final class TestEvents {
         searchTerms,
         List.of(categories),
         decision,
-        decision == Verdict.BLOCK ? "pupil.category." + (categories.length > 0 ? categories[0] : "x") : "default.allow",
+        decision == Verdict.BLOCK
+            ? "pupil.category." + (categories.length > 0 ? categories[0] : "x")
+            : "default.allow",
         "test",
         decision == Verdict.BLOCK ? 403 : 200,
         100,

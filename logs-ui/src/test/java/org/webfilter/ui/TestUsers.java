@@ -2,8 +2,8 @@ package org.webfilter.ui;
 
 import java.util.List;
 import java.util.Set;
-import org.webfilter.policy.User;
 import org.webfilter.policy.UiRole;
+import org.webfilter.policy.User;
 import org.webfilter.policy.UserStore;
 
 /** UI users for tests, all with {@link #PASSWORD}; bcrypt runs once per JVM (it costs ~80 ms). */

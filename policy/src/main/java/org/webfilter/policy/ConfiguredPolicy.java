@@ -18,9 +18,6 @@ import org.webfilter.policy.config.RoleSettings;
 
 /** The policy built from a validated configuration and loaded lists. Immutable apart from the user store. */
 final class ConfiguredPolicy implements Policy {
-  static final String ALLOW = "allow";
-  static final String BLOCK = "block";
-
   private final Categoriser lists;
   private final Map<String, CompiledRole> roles;
   private final List<NetworkRole> networksMostSpecificFirst;
@@ -38,9 +35,6 @@ final class ConfiguredPolicy implements Policy {
             .sorted(Comparator.comparingInt((NetworkRole n) -> n.network().prefixLength()).reversed())
             .toList();
   }
-
-  /** A role's settings with its allow/block entries compiled into a matcher. */
-  record CompiledRole(RoleSettings settings, Categoriser explicit) {}
 
   @Override
   public Identification identify(InetAddress client, Credentials credentials) {
@@ -79,54 +73,22 @@ final class ConfiguredPolicy implements Policy {
     }
     CompiledRole r = roles.get(role);
     if (r == null) { // fail closed: an unknown role must never browse unfiltered
-      trace.add("role '" + role + "' is not defined: blocked");
+      trace.add("role '" + role + "' is not defined: blocked: decided");
       return new Decision(Verdict.BLOCK, "policy.unknown-role", "unknown role " + role, "policy", categories, trace);
     }
-
-    // 1. illegal: always blocked, nothing overrides it
     if (categories.contains(Categories.ILLEGAL)) {
-      trace.add("1. illegal content is always blocked: decided (no allow entry can override this)");
+      trace.add("1. in the illegal category: always blocked for every role; no allow entry can override it: decided");
       return new Decision(Verdict.BLOCK, "illegal", "illegal content is always blocked",
           Categories.ILLEGAL, categories, trace);
     }
     trace.add("1. not in the illegal category");
+    return r.decide(target, categories, at, trace);
+  }
 
-    // 2. the role's explicit entries: most specific wins
-    Optional<Evidence> explicit =
-        r.explicit().categorise(target).evidence().stream().max(Comparator.comparingLong(Evidence::specificity));
-    if (explicit.isPresent()) {
-      Evidence e = explicit.get();
-      boolean allow = ALLOW.equals(e.category());
-      String rule = role + "." + e.category() + ":" + e.entry();
-      trace.add("2. " + e.category() + " entry of role " + role + " matches: " + describe(e)
-          + " (the most specific explicit entry wins): decided");
-      return allow
-          ? new Decision(Verdict.ALLOW, rule, "on the allow list of role " + role, null, categories, trace)
-          : new Decision(Verdict.BLOCK, rule, "on the block list of role " + role, "policy", categories, trace);
-    }
-    trace.add("2. no allow or block entry of role " + role + " matches");
-
-    // 3. blocked categories
-    for (String c : categories) {
-      if (r.settings().blockedCategories().contains(c)) {
-        trace.add("3. category " + c + " is blocked for role " + role + ": decided");
-        return new Decision(Verdict.BLOCK, role + ".category." + c,
-            "category " + c + " is blocked for role " + role, c, categories, trace);
-      }
-    }
-    trace.add("3. no blocked category of role " + role + " matches");
-
-    // 4. phrase score: not yet scored (weighted phrases come with the categoriser work)
-    // 5. allow, flagged when a log-only category matched
-    for (String c : categories) {
-      if (r.settings().logOnlyCategories().contains(c)) {
-        trace.add("5. allowed, but category " + c + " is logged for role " + role);
-        return new Decision(Verdict.LOG, role + ".log." + c,
-            "category " + c + " is allowed and logged for role " + role, null, categories, trace);
-      }
-    }
-    trace.add("5. allowed: nothing blocks this request");
-    return new Decision(Verdict.ALLOW, "default.allow", "no rule blocks this request", null, categories, trace);
+  @Override
+  public Optional<RoleSettings> role(String name) {
+    CompiledRole r = roles.get(name);
+    return r == null ? Optional.empty() : Optional.of(r.settings());
   }
 
   private static String describe(Evidence e) {

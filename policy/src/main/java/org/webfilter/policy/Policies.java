@@ -2,17 +2,21 @@ package org.webfilter.policy;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.webfilter.categoriser.CategoryMap;
 import org.webfilter.categoriser.Categoriser;
+import org.webfilter.categoriser.Evidence;
 import org.webfilter.categoriser.ListLoader;
 import org.webfilter.categoriser.ListProblem;
+import org.webfilter.categoriser.Target;
 import org.webfilter.policy.config.ConfigError;
 import org.webfilter.policy.config.ConfigException;
 import org.webfilter.policy.config.RoleSettings;
+import org.webfilter.policy.config.RoleSettings.ListEntry;
 import org.webfilter.policy.config.WebfilterConfig;
-import org.webfilter.policy.ConfiguredPolicy.CompiledRole;
 
 /** Builds a {@link Policy} from a validated configuration. */
 public final class Policies {
@@ -46,14 +50,16 @@ public final class Policies {
   /**
    * Builds the policy.
    *
-   * @throws ConfigException when a user in the store has a role that does not exist
+   * @throws ConfigException when a user in the store has a role that does not exist, or an allow entry
+   *     (a role's own, a curated allow-list's, or a time rule's) is categorised {@code illegal} by the
+   *     loaded lists: nothing may override the illegal tier (SPEC §2)
    */
   public static Policy build(WebfilterConfig config, Categoriser lists, UserStore users) throws ConfigException {
     Map<String, CompiledRole> roles = new LinkedHashMap<>();
     for (RoleSettings r : config.roles().values()) {
-      roles.put(r.name(), new CompiledRole(r, explicitEntries(r)));
+      roles.put(r.name(), new CompiledRole(r, config.calendar()));
     }
-    List<ConfigError> errors = new ArrayList<>();
+    Set<ConfigError> errors = new LinkedHashSet<>(illegalAllowEntries(config, lists));
     for (User u : users.all()) {
       if (!roles.containsKey(u.role())) {
         errors.add(new ConfigError(config.usersFile().toString(), 0, "users." + u.name() + ".role",
@@ -61,27 +67,36 @@ public final class Policies {
       }
     }
     if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
+      throw new ConfigException(List.copyOf(errors));
     }
     return new ConfiguredPolicy(lists, roles, config.identity(), users);
   }
 
-  private static Categoriser explicitEntries(RoleSettings r) {
-    Categoriser.Builder b = Categoriser.builder();
-    add(b, ConfiguredPolicy.ALLOW, r.allow());
-    add(b, ConfiguredPolicy.BLOCK, r.block());
-    return b.build();
-  }
-
-  private static void add(Categoriser.Builder b, String kind, List<RoleSettings.ListEntry> entries) {
-    for (RoleSettings.ListEntry e : entries) {
-      int colon = e.source().lastIndexOf(':');
-      String file = e.source().substring(0, colon);
-      int line = Integer.parseInt(e.source().substring(colon + 1));
-      String problem = e.isUrl() ? b.addUrl(kind, e.value(), file, line) : b.addDomain(kind, e.value(), file, line);
-      if (problem != null) { // validated by ConfigLoader; reaching here is a bug
-        throw new IllegalStateException(e.source() + ": " + problem);
+  /** Allow entries whose own host or URL the loaded lists put in {@code illegal}. */
+  private static List<ConfigError> illegalAllowEntries(WebfilterConfig config, Categoriser lists) {
+    List<ConfigError> errors = new ArrayList<>();
+    for (RoleSettings r : config.roles().values()) {
+      List<ListEntry> allow = new ArrayList<>(r.allow());
+      allow.addAll(r.allowListEntries());
+      r.timeRules().forEach(t -> allow.addAll(t.allow()));
+      for (ListEntry e : allow) {
+        String path = e.isUrl() ? e.value().substring(e.value().indexOf('/')) : "";
+        Target t;
+        try {
+          t = new Target(e.host(), e.isUrl() ? 80 : 443, path);
+        } catch (IllegalArgumentException bad) {
+          continue; // validated by ConfigLoader
+        }
+        for (Evidence ev : lists.categorise(t).evidence()) {
+          if (Categories.ILLEGAL.equals(ev.category())) {
+            errors.add(new ConfigError(e.file(), e.line(), e.key(),
+                "'" + e.value() + "' is in the illegal category (" + ev.entry() + ", " + ev.source()
+                    + "); an allow entry must not touch the illegal tier"));
+            break;
+          }
+        }
       }
     }
+    return errors;
   }
 }

@@ -2,7 +2,9 @@ package org.webfilter.policy;
 
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.Optional;
 import org.webfilter.categoriser.Target;
+import org.webfilter.policy.config.RoleSettings;
 
 /**
  * An immutable, thread-safe snapshot of the configured policy. The proxy calls it on a Netty event
@@ -23,4 +25,13 @@ public interface Policy {
 
   /** Whether the role exists in this policy. */
   boolean hasRole(String role);
+
+  /**
+   * The role's settings, inheritance resolved: the switches the proxy enforces ({@link
+   * RoleSettings#safeSearch()}, {@link RoleSettings#tlsInterception()}, {@link
+   * RoleSettings#phraseThreshold()}) and the rules {@link #decide} applies. Empty for an unknown role.
+   */
+  default Optional<RoleSettings> role(String name) {
+    return Optional.empty();
+  }
 }

@@ -7,6 +7,10 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,7 +37,8 @@ public final class ConfigLoader {
       List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7");
 
   private static final Set<String> TOP =
-      Set.of("data-dir", "proxy", "ui", "kafka", "lists", "identity", "users-file", "roles", "alerts");
+      Set.of("data-dir", "proxy", "ui", "kafka", "lists", "identity", "users-file", "roles", "alerts",
+          "time-zone", "term-dates");
   private static final Set<String> PROXY = Set.of("bind", "port", "allowed-networks", "resolve", "node-name");
   private static final Set<String> UI = Set.of("bind", "port");
   private static final Set<String> KAFKA = Set.of("bootstrap", "topics", "properties");
@@ -41,7 +46,7 @@ public final class ConfigLoader {
   private static final Set<String> LISTS = Set.of("roots", "category-map");
   private static final Set<String> IDENTITY = Set.of("default-role", "networks", "login-required");
   private static final Set<String> NETWORK = Set.of("network", "role");
-  private static final Set<String> ROLE = Set.of("block-categories", "log-categories", "allow", "block");
+  private static final Set<String> TERM = Set.of("from", "to");
 
   private ConfigLoader() {}
 
@@ -77,17 +82,21 @@ public final class ConfigLoader {
     ProxySettings proxy = proxy(y, top.get("proxy"), overrides);
     UiSettings ui = ui(y, top.get("ui"), overrides);
     KafkaSettings kafka = kafka(y, top.get("kafka"), overrides);
-    ListSettings lists = lists(y, top.get("lists"), base, overrides);
-    Map<String, RoleSettings> roles = roles(y, top.get("roles"), knownCategories(lists));
+    ListSettings lists = lists(y, top.get("lists"), base, dataDir, overrides);
+    SchoolCalendar calendar = calendar(y, top.get("time-zone"), top.get("term-dates"));
+    Map<String, RoleSettings> roles =
+        roles(y, top.get("roles"), knownCategories(lists), base, !calendar.terms().isEmpty());
+    checkIllegalTier(y, roles, lists);
     IdentitySettings identity = identity(y, top.get("identity"), roles.keySet());
     String usersFile = y.string(top.get("users-file"), "users-file", "");
     Path users = usersFile.isBlank() ? dataDir.resolve("users.yaml") : base.resolve(usersFile);
     // `alerts` is accepted (SPEC §2) and read by the event-stream work; nothing to validate yet.
 
     if (!errors.isEmpty()) {
-      throw new ConfigException(errors);
+      throw new ConfigException(List.copyOf(new LinkedHashSet<>(errors))); // a shared allow-list reports once
     }
-    return new WebfilterConfig(file, proxy, ui, dataDir.normalize(), kafka, lists, identity, users.normalize(), roles);
+    return new WebfilterConfig(
+        file, proxy, ui, dataDir.normalize(), kafka, lists, identity, users.normalize(), roles, calendar);
   }
 
   private static ProxySettings proxy(YamlReader y, Node node, ConfigOverrides o) {
@@ -141,7 +150,7 @@ public final class ConfigLoader {
         props);
   }
 
-  private static ListSettings lists(YamlReader y, Node node, Path base, ConfigOverrides o) {
+  private static ListSettings lists(YamlReader y, Node node, Path base, Path dataDir, ConfigOverrides o) {
     Map<String, Node> m = y.mapping(node, "lists", LISTS);
     List<Path> roots = new ArrayList<>();
     List<Node> rootNodes = y.sequence(m.get("roots"), "lists.roots");
@@ -156,11 +165,28 @@ public final class ConfigLoader {
       }
       roots.add(p);
     }
+    roots.addAll(importedRoots(dataDir));
     roots.addAll(o.extraLists());
     Map<String, String> map = new HashMap<>();
     y.anyMapping(m.get("category-map"), "lists.category-map")
         .forEach((folder, v) -> map.put(folder, y.string(v, "lists.category-map." + folder, folder)));
     return new ListSettings(roots, map);
+  }
+
+  /** Lists brought in by {@code webfilter lists import}: every folder under {@code <data-dir>/lists}. */
+  private static List<Path> importedRoots(Path dataDir) {
+    Path imported = dataDir.resolve("lists");
+    if (!Files.isDirectory(imported)) {
+      return List.of();
+    }
+    try (var s = Files.list(imported)) {
+      return s.filter(Files::isDirectory)
+          .filter(p -> !p.getFileName().toString().startsWith("."))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      return List.of(imported); // the loader reports the unreadable folder with its path
+    }
   }
 
   private static Set<String> knownCategories(ListSettings lists) {
@@ -169,62 +195,72 @@ public final class ConfigLoader {
     return known;
   }
 
-  private static Map<String, RoleSettings> roles(YamlReader y, Node node, Set<String> known) {
-    Map<String, RoleSettings> roles = new LinkedHashMap<>();
+  private static SchoolCalendar calendar(YamlReader y, Node zoneNode, Node termsNode) {
+    String zoneText = y.string(zoneNode, "time-zone", SchoolCalendar.DEFAULT.timeZone().getId());
+    ZoneId zone = SchoolCalendar.DEFAULT.timeZone();
+    try {
+      zone = ZoneId.of(zoneText.trim());
+    } catch (DateTimeException e) {
+      y.error(zoneNode, "time-zone", "unknown time zone '" + zoneText + "' (expected e.g. Europe/London)");
+    }
+    List<SchoolCalendar.Term> terms = new ArrayList<>();
+    List<Node> items = y.sequence(termsNode, "term-dates");
+    for (int i = 0; i < items.size(); i++) {
+      String path = "term-dates[" + i + "]";
+      Map<String, Node> m = y.mapping(items.get(i), path, TERM);
+      LocalDate from = date(y, m.get("from"), path + ".from");
+      LocalDate to = date(y, m.get("to"), path + ".to");
+      if (from != null && to != null) {
+        if (to.isBefore(from)) {
+          y.error(m.get("to"), path + ".to", to + " is before from " + from);
+        } else {
+          terms.add(new SchoolCalendar.Term(from, to));
+        }
+      }
+    }
+    return new SchoolCalendar(zone, terms);
+  }
+
+  private static LocalDate date(YamlReader y, Node node, String path) {
+    String s = y.string(node, path, null);
+    if (s == null) {
+      y.error(node, path, "missing (expected a date such as 2026-09-03)");
+      return null;
+    }
+    try {
+      return LocalDate.parse(s.trim());
+    } catch (DateTimeParseException e) {
+      y.error(node, path, "'" + s + "' (expected a date such as 2026-09-03)");
+      return null;
+    }
+  }
+
+  private static Map<String, RoleSettings> roles(
+      YamlReader y, Node node, Set<String> known, Path base, boolean termDatesSet) {
     Map<String, Node> all = y.anyMapping(node, "roles");
     if (node == null || all.isEmpty()) {
       y.error(node, "roles", "at least one role must be defined");
     }
-    all.forEach((name, roleNode) -> roles.put(name, role(y, name, roleNode, known)));
-    return roles;
+    RoleReader reader = new RoleReader(y, known, base, new AllowListFiles(y), termDatesSet);
+    Map<String, RoleDeclaration> declared = new LinkedHashMap<>();
+    all.forEach((name, roleNode) -> declared.put(name, reader.read(name, roleNode)));
+    return new RoleInheritance(y, declared).resolveAll();
   }
 
-  private static RoleSettings role(YamlReader y, String name, Node node, Set<String> known) {
-    String path = "roles." + name;
-    Map<String, Node> m = y.mapping(node, path, ROLE);
-    Set<String> blocked = categories(y, m.get("block-categories"), path + ".block-categories", known);
-    Set<String> logged = categories(y, m.get("log-categories"), path + ".log-categories", known);
-    List<ListEntry> allow = entries(y, m.get("allow"), path + ".allow");
-    List<ListEntry> block = entries(y, m.get("block"), path + ".block");
-    Set<String> allowValues = new HashSet<>();
-    allow.forEach(e -> allowValues.add(e.value()));
-    List<Node> blockNodes = y.sequence(m.get("block"), path + ".block");
-    for (int i = 0; i < block.size(); i++) {
-      if (allowValues.contains(block.get(i).value())) {
-        y.error(blockNodes.get(i), path + ".block[" + i + "]",
-            "'" + block.get(i).value() + "' is in both allow and block of role " + name);
+  /** SPEC §2: nothing overrides {@code illegal}, so an allow entry that touches it is refused. */
+  private static void checkIllegalTier(YamlReader y, Map<String, RoleSettings> roles, ListSettings lists) {
+    IllegalTier tier = IllegalTier.load(lists);
+    for (RoleSettings r : roles.values()) {
+      List<ListEntry> allow = new ArrayList<>(r.allow());
+      allow.addAll(r.allowListEntries());
+      r.timeRules().forEach(t -> allow.addAll(t.allow()));
+      for (ListEntry e : allow) {
+        String problem = tier.problem(e);
+        if (problem != null) {
+          y.errorAt(e.source(), e.key(), problem);
+        }
       }
     }
-    return new RoleSettings(name, blocked, logged, allow, block);
-  }
-
-  private static Set<String> categories(YamlReader y, Node node, String path, Set<String> known) {
-    Set<String> out = new LinkedHashSet<>();
-    List<Node> items = y.sequence(node, path);
-    for (int i = 0; i < items.size(); i++) {
-      String c = y.string(items.get(i), path + "[" + i + "]", "");
-      if (!known.contains(c)) {
-        y.error(items.get(i), path + "[" + i + "]", "unknown category '" + c + "'");
-      } else {
-        out.add(c);
-      }
-    }
-    return out;
-  }
-
-  private static List<ListEntry> entries(YamlReader y, Node node, String path) {
-    List<ListEntry> out = new ArrayList<>();
-    List<Node> items = y.sequence(node, path);
-    for (int i = 0; i < items.size(); i++) {
-      String v = y.string(items.get(i), path + "[" + i + "]", "").trim().toLowerCase();
-      String problem = ListEntries.problem(v);
-      if (problem != null) {
-        y.error(items.get(i), path + "[" + i + "]", problem);
-      } else {
-        out.add(new ListEntry(ListEntries.normalise(v), y.where(items.get(i))));
-      }
-    }
-    return out;
   }
 
   private static IdentitySettings identity(YamlReader y, Node node, Set<String> roles) {

@@ -1,6 +1,8 @@
 package org.webfilter.policy.config;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -8,6 +10,8 @@ import java.util.Map;
  *
  * @param file the file it was read from
  * @param usersFile the users file (proxy and UI logins), {@code <data-dir>/users.yaml} by default
+ * @param roles every role, inheritance resolved, in the order written
+ * @param calendar the school's time zone and term dates, for time rules
  */
 public record WebfilterConfig(
     Path file,
@@ -18,9 +22,10 @@ public record WebfilterConfig(
     ListSettings lists,
     IdentitySettings identity,
     Path usersFile,
-    Map<String, RoleSettings> roles) {
+    Map<String, RoleSettings> roles,
+    SchoolCalendar calendar) {
 
   public WebfilterConfig {
-    roles = Map.copyOf(roles);
+    roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
   }
 }

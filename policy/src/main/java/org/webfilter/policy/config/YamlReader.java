@@ -30,6 +30,18 @@ final class YamlReader {
     errors.add(new ConfigError(file, at == null ? 0 : at.getStartMark().getLine() + 1, key, message));
   }
 
+  /** An error at a {@code file:line} recorded earlier (e.g. {@link TimeRule#source()}). */
+  void errorAt(String source, String key, String message) {
+    int colon = source.lastIndexOf(':');
+    int line = 0;
+    try {
+      line = Integer.parseInt(source.substring(colon + 1));
+    } catch (RuntimeException e) {
+      colon = source.length();
+    }
+    errors.add(new ConfigError(source.substring(0, colon), line, key, message));
+  }
+
   String where(Node n) {
     return file + ":" + (n.getStartMark().getLine() + 1);
   }
@@ -95,6 +107,31 @@ final class YamlReader {
     return dflt;
   }
 
+  /** {@code true} or {@code false}; anything else is an error and gives {@code dflt}. */
+  Boolean bool(Node node, String path, Boolean dflt) {
+    String s = string(node, path, null);
+    if (s == null) {
+      return dflt;
+    }
+    switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true":
+        return Boolean.TRUE;
+      case "false":
+        return Boolean.FALSE;
+      default:
+        error(node, path, "'" + s + "' (expected: true or false)");
+        return dflt;
+    }
+  }
+
+  int line(Node n) {
+    return n == null ? 0 : n.getStartMark().getLine() + 1;
+  }
+
+  String file() {
+    return file;
+  }
+
   /** A list of scalars; a single scalar is accepted as a one-element list. */
   List<Node> sequence(Node node, String path) {
     if (node == null || isNull(node)) {
@@ -108,6 +145,14 @@ final class YamlReader {
     }
     error(node, path, "expected a list");
     return List.of();
+  }
+
+  /** The items of a list (or a single scalar) without reporting anything; for second passes. */
+  List<Node> itemsQuietly(Node node) {
+    if (node instanceof SequenceNode seq) {
+      return seq.getValue();
+    }
+    return node instanceof ScalarNode && !isNull(node) ? List.of(node) : List.of();
   }
 
   List<String> strings(Node node, String path) {

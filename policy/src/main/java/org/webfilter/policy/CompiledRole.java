@@ -1,0 +1,143 @@
+package org.webfilter.policy;
+
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.TextStyle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.webfilter.categoriser.Target;
+import org.webfilter.policy.config.RoleSettings;
+import org.webfilter.policy.config.SchoolCalendar;
+import org.webfilter.policy.config.TimeRule;
+
+/**
+ * One role ready to decide: its own rule set and one per time rule, chosen by the local time of the
+ * request. Applies SPEC §2 steps 2, 3 and 5 (step 1, {@code illegal}, is the policy's) and writes what
+ * it found into the reason trace.
+ */
+final class CompiledRole {
+  private final RoleSettings settings;
+  private final SchoolCalendar calendar;
+  private final RuleSet base;
+  private final List<TimeRule> timeRules;
+  private final List<RuleSet> during;
+
+  CompiledRole(RoleSettings settings, SchoolCalendar calendar) {
+    this.settings = settings;
+    this.calendar = calendar;
+    this.base = RuleSet.of(settings);
+    this.timeRules = settings.timeRules();
+    List<RuleSet> d = new ArrayList<>();
+    for (TimeRule t : timeRules) {
+      d.add(RuleSet.during(settings, t));
+    }
+    this.during = List.copyOf(d);
+  }
+
+  RoleSettings settings() {
+    return settings;
+  }
+
+  /** The rule set in force at {@code at}, noting in the trace which time rule (if any) applies. */
+  RuleSet rulesAt(Instant at, List<String> trace) {
+    String role = settings.name();
+    if (timeRules.isEmpty()) {
+      trace.add("time: role " + role + " has no time rules");
+      return base;
+    }
+    ZonedDateTime local = at.atZone(calendar.timeZone());
+    int minute = local.getHour() * 60 + local.getMinute();
+    boolean term = calendar.isTermDay(local.toLocalDate());
+    String when =
+        "time: " + local.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.UK) + " "
+            + local.toLocalDate() + " " + String.format(Locale.ROOT, "%02d:%02d", local.getHour(), local.getMinute())
+            + " " + calendar.timeZone().getId() + (calendar.terms().isEmpty() ? "" : term ? " (term day)" : " (outside term)");
+    for (int i = 0; i < timeRules.size(); i++) {
+      TimeRule t = timeRules.get(i);
+      if (t.appliesAt(local.getDayOfWeek(), minute, term)) {
+        trace.add(when + ": time rule '" + t.name() + "' of role " + role + " applies (" + t.describe() + ")");
+        return during.get(i);
+      }
+    }
+    trace.add(when + ": no time rule of role " + role + " applies");
+    return base;
+  }
+
+  /** Steps 2-5 of SPEC §2 for a target already known not to be {@code illegal}. */
+  Decision decide(Target target, Set<String> categories, Instant at, List<String> trace) {
+    String role = settings.name();
+    RuleSet rules = rulesAt(at, trace);
+
+    List<RuleSet.Match> matches = rules.matches(target);
+    if (!matches.isEmpty()) {
+      for (RuleSet.Match m : matches) {
+        trace.add("2. " + m.describe() + " of role " + role + " matches");
+      }
+      RuleSet.Match w = matches.get(0);
+      String why = matches.size() == 1 ? "the only matching explicit entry" : whyWins(w, matches.get(1));
+      String over = overridden(rules, categories, w.allow());
+      trace.add("2. " + (w.allow() ? "allowed" : "blocked") + " by " + w.describe() + ": " + why + over + ": decided");
+      return w.allow()
+          ? new Decision(Verdict.ALLOW, w.ruleId(), "on the allow list of role " + role, null, categories, trace)
+          : new Decision(Verdict.BLOCK, w.ruleId(), "on the block list of role " + role, "policy", categories, trace);
+    }
+    trace.add("2. no allow or block entry of role " + role + " matches");
+
+    for (String c : categories) {
+      String by = rules.blockedBy(c);
+      if (by != null) {
+        trace.add("3. category " + c + " is blocked for " + who(by) + ": decided");
+        return new Decision(Verdict.BLOCK, by + ".category." + c, "category " + c + " is blocked for role " + role,
+            c, categories, trace);
+      }
+    }
+    trace.add(categories.isEmpty()
+        ? "3. no category, so no blocked category of role " + role + " matches"
+        : "3. none of " + String.join(", ", categories) + " is blocked for role " + role);
+
+    for (String c : categories) {
+      String by = rules.loggedBy(c);
+      if (by != null) {
+        trace.add("5. allowed, and logged because category " + c + " is logged for " + who(by) + ": decided");
+        return new Decision(Verdict.LOG, by + ".log." + c, "category " + c + " is allowed and logged for role " + role,
+            null, categories, trace);
+      }
+    }
+    trace.add("5. allowed: nothing blocks this request: decided");
+    return new Decision(Verdict.ALLOW, "default.allow", "no rule blocks this request", null, categories, trace);
+  }
+
+  private static String whyWins(RuleSet.Match winner, RuleSet.Match next) {
+    if (winner.kind() != next.kind()) {
+      return "a URL prefix is more specific than a domain";
+    }
+    if (winner.entry().length() != next.entry().length()) {
+      return "the longest matching entry is the most specific";
+    }
+    if (!winner.allow() && next.allow()) {
+      return "a block entry wins a tie with an allow-list entry";
+    }
+    return "equally specific entries agree";
+  }
+
+  /** Says which blocked category an allow entry overrides, or which a block entry pre-empts. */
+  private static String overridden(RuleSet rules, Set<String> categories, boolean allow) {
+    if (!allow) {
+      return "";
+    }
+    List<String> over = new ArrayList<>();
+    for (String c : categories) {
+      if (rules.blockedBy(c) != null) {
+        over.add(c);
+      }
+    }
+    return over.isEmpty() ? "" : " (explicit entries outrank blocked categories: overrides " + String.join(", ", over) + ")";
+  }
+
+  private static String who(String prefix) {
+    int at = prefix.indexOf('@');
+    return at < 0 ? "role " + prefix : "role " + prefix.substring(0, at) + " by time rule '" + prefix.substring(at + 1) + "'";
+  }
+}
