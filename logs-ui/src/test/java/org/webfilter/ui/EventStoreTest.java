@@ -1,6 +1,7 @@
 package org.webfilter.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.webfilter.ui.TestEvents.T0;
@@ -202,8 +203,7 @@ class EventStoreTest {
   @Test
   void search_decodesTheGoldenFixtures() throws IOException {
     Path fixtures = Path.of("../events/src/test/resources/fixtures");
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        Files.isDirectory(fixtures), "events fixtures not found");
+    assertTrue(Files.isDirectory(fixtures), "events fixtures not found at " + fixtures.toAbsolutePath());
     List<AccessEvent> golden = new ArrayList<>();
     try (var files = Files.list(fixtures)) {
       for (Path f : files.filter(p -> p.getFileName().toString().startsWith("access-event-v1")).toList()) {

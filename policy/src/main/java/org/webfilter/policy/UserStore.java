@@ -38,6 +38,8 @@ import org.yaml.snakeyaml.representer.Representer;
  */
 public final class UserStore {
   private static final int BCRYPT_COST = 10;
+  private static final String UNKNOWN_USER_HASH =
+      BCrypt.withDefaults().hashToString(BCRYPT_COST, "no such user".toCharArray());
 
   private final Path file;
   private volatile Map<String, User> users;
@@ -80,7 +82,12 @@ public final class UserStore {
   /** The user when the password is right, else empty. Never says which part was wrong. */
   public Optional<User> authenticate(String name, String password) {
     User u = users.get(name);
-    if (u == null || password == null) {
+    if (password == null) {
+      return Optional.empty();
+    }
+    if (u == null) {
+      // Same work as for a real user, so the answer time does not tell which user names exist.
+      BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8), UNKNOWN_USER_HASH.getBytes(StandardCharsets.UTF_8));
       return Optional.empty();
     }
     String key = sha256(name + '\0' + password + '\0' + u.passwordHash());
