@@ -2,6 +2,7 @@ package org.webfilter.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import org.webfilter.policy.Decision;
 import org.webfilter.policy.Identification;
 import org.webfilter.policy.Identity;
 import org.webfilter.policy.Policy;
+import org.webfilter.policy.PolicyLoader;
 import org.webfilter.policy.User;
 import org.webfilter.policy.UserStore;
 import org.webfilter.policy.config.WebfilterConfig;
@@ -66,8 +68,10 @@ final class CheckCommand implements Callable<Integer> {
     } catch (DateTimeParseException e) {
       throw new Main.UsageError("--at " + at + " (expected ISO-8601 such as 2026-11-23T10:15:00Z)");
     }
-    UserStore users = Loading.users(config);
-    Policy policy = Loading.policy(config, users, new PrintStream(java.io.OutputStream.nullOutputStream()));
+    PolicyLoader.Loaded loaded =
+        Loading.policy(options.config, options.overrides(), new PrintStream(OutputStream.nullOutputStream()));
+    UserStore users = loaded.users();
+    Policy policy = loaded.policy();
     Identity identity = identity(config, policy, users);
     Decision d = policy.decide(identity.role(), target, when);
     print(System.out, target, identity, d);

@@ -21,8 +21,7 @@ final class ConfigCommand implements Runnable {
 
     @Override
     public Integer call() {
-      WebfilterConfig config = options.load();
-      Loading.policy(config, Loading.users(config), System.out);
+      WebfilterConfig config = Loading.policy(options.config, options.overrides(), System.out).config();
       System.out.printf("configuration OK: %s (%d roles, %d list roots)%n",
           config.file(), config.roles().size(), config.lists().roots().size());
       return 0;

@@ -19,7 +19,7 @@ class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Webfilter running = Webfilter.start(options.load(), parts(), System.out);
+    Webfilter running = Webfilter.start(options.config, options.overrides(), parts(), System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.webfilter.policy.config.ConfigException;
-import org.webfilter.policy.config.ConfigLoader;
 import org.webfilter.policy.config.ConfigOverrides;
 import org.webfilter.policy.config.WebfilterConfig;
 import picocli.CommandLine.Option;
@@ -61,10 +59,6 @@ final class ServerOptions {
 
   /** Loads and validates the configuration; every error is printed and the command exits 2. */
   WebfilterConfig load() {
-    try {
-      return ConfigLoader.load(config, overrides());
-    } catch (ConfigException e) {
-      throw new Main.UsageError(e.getMessage());
-    }
+    return Loading.config(config, overrides());
   }
 }

@@ -3,22 +3,29 @@ package org.webfilter.app;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.webfilter.kafka.embedded.EmbeddedKafka;
 import org.webfilter.policy.PolicyHolder;
+import org.webfilter.policy.PolicyLoader;
 import org.webfilter.policy.UiRole;
 import org.webfilter.policy.User;
 import org.webfilter.policy.UserStore;
+import org.webfilter.policy.config.ConfigError;
+import org.webfilter.policy.config.ConfigOverrides;
 import org.webfilter.policy.config.KafkaSettings;
+import org.webfilter.policy.config.RoleSettings;
 import org.webfilter.policy.config.WebfilterConfig;
 import org.webfilter.proxy.KafkaEventPublisher;
+import org.webfilter.proxy.ProxyOptions;
 import org.webfilter.proxy.ProxyServer;
 import org.webfilter.ui.LogsUi;
 
@@ -50,10 +57,11 @@ public final class Webfilter implements AutoCloseable {
    *
    * @throws Main.UsageError when a list or the users file is invalid (nothing is left running)
    */
-  public static Webfilter start(WebfilterConfig config, Parts parts, PrintStream out) throws Exception {
+  public static Webfilter start(Path configFile, ConfigOverrides overrides, Parts parts, PrintStream out)
+      throws Exception {
     Webfilter w = new Webfilter();
     try {
-      w.startParts(config, parts, out);
+      w.startParts(configFile, overrides, parts, out);
       return w;
     } catch (Exception | Error e) {
       w.close();
@@ -61,14 +69,21 @@ public final class Webfilter implements AutoCloseable {
     }
   }
 
-  private void startParts(WebfilterConfig config, Parts parts, PrintStream out) throws Exception {
+  private void startParts(Path configFile, ConfigOverrides overrides, Parts parts, PrintStream out)
+      throws Exception {
     long t0 = System.nanoTime();
+    WebfilterConfig config = Loading.config(configFile, overrides);
     Files.createDirectories(config.dataDir());
-    UserStore users = Loading.users(config);
     if (parts != Parts.PROXY) {
-      createFirstAdmin(config, users, out);
+      createFirstAdmin(config, Loading.users(config), out);
     }
-    policy = new PolicyHolder(Loading.policy(config, users, out));
+    PolicyLoader.Loaded loaded = Loading.policy(configFile, overrides, out);
+    UserStore users = loaded.users();
+    policy = new PolicyHolder(loaded.policy());
+    if (parts != Parts.UI) {
+      ConfigWatcher watcher = ConfigWatcher.start(loaded.config(), () -> reload(configFile, overrides));
+      running.push(watcher);
+    }
 
     KafkaSettings kafka = config.kafka();
     if (kafka.embedded()) {
@@ -90,9 +105,11 @@ public final class Webfilter implements AutoCloseable {
       uiUrl = "http://" + host(config.ui().bind()) + ":" + ui.port();
     }
     if (parts != Parts.UI) {
-      KafkaEventPublisher events = KafkaEventPublisher.start(kafka);
+      // Events that Kafka cannot take right now wait in the spool, on disk, and are replayed in order.
+      KafkaEventPublisher events = KafkaEventPublisher.start(kafka, config.dataDir().resolve("spool"));
       running.push(events);
-      ProxyServer proxy = ProxyServer.start(config.proxy(), policy, events, Clock.systemUTC());
+      ProxyServer proxy = ProxyServer.start(
+          config.proxy(), policy, events, Clock.systemUTC(), Optional.empty(), proxyOptions(config));
       running.push(proxy);
       proxyAddress = proxy.address();
     }
@@ -106,6 +123,30 @@ public final class Webfilter implements AutoCloseable {
     }
     out.println(ready);
     out.flush();
+  }
+
+  /**
+   * Per-role proxy switches read from the policy in force, so a reload changes them too: circumvention
+   * checks for roles that block {@code proxy-avoidance}, SafeSearch for roles with {@code safe-search}.
+   */
+  private ProxyOptions proxyOptions(WebfilterConfig config) {
+    return ProxyOptions.defaults()
+        .withConnectPorts(config.proxy().connectPorts())
+        .withRestrictRole(role -> policy.get().role(role)
+            .map(r -> r.blockedCategories().contains("proxy-avoidance")).orElse(true))
+        .withSafeSearchRole(role -> policy.get().role(role).map(RoleSettings::safeSearch).orElse(true));
+  }
+
+  /** Puts an edited configuration in force, or keeps the old one and says why. */
+  private void reload(Path configFile, ConfigOverrides overrides) {
+    List<ConfigError> errors = PolicyLoader.reload(policy, configFile, overrides);
+    if (errors.isEmpty()) {
+      log.info("configuration changed: new policy in force");
+    } else {
+      StringBuilder sb = new StringBuilder("configuration changed but is invalid; the policy in force stays:");
+      errors.forEach(e -> sb.append("\n  ").append(e));
+      log.error(sb.toString());
+    }
   }
 
   /** On first start there is nobody to log in as: create {@code admin} and show the password once. */

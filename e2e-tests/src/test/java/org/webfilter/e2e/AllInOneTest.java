@@ -50,7 +50,6 @@ import org.webfilter.app.Webfilter;
 import org.webfilter.policy.UiRole;
 import org.webfilter.policy.User;
 import org.webfilter.policy.UserStore;
-import org.webfilter.policy.config.ConfigLoader;
 import org.webfilter.policy.config.ConfigOverrides;
 
 /**
@@ -88,11 +87,15 @@ class AllInOneTest {
     users.put(new User("ict", "staff", Set.of(UiRole.ICT), UserStore.hash("ict-pass-1")));
     Map<String, String> resolve =
         Map.of("outlook.office365.com", "127.0.0.1", "www.school-news.test", "127.0.0.1", "gmail.com", "127.0.0.1");
-    var config =
-        ConfigLoader.load(
-            Path.of("../conf/webfilter.yaml"),
-            new ConfigOverrides(data, 0, 0, List.of(lists), null, resolve));
-    webfilter = Webfilter.start(config, Webfilter.Parts.ALL, new PrintStream(OutputStream.nullOutputStream()));
+    // A pupil may CONNECT only to the configured ports: add the HTTPS origin's port to a copy of the
+    // shipped configuration.
+    HotReloadTest.copyTree(Path.of("../conf"), dir.resolve("conf"));
+    Path config = dir.resolve("conf/webfilter.yaml");
+    Files.writeString(config, Files.readString(config)
+        .replace("  port: 3128\n", "  port: 3128\n  connect-ports: [443, " + origin.getHttpsPort() + "]\n"));
+    webfilter = Webfilter.start(config,
+        new ConfigOverrides(data, 0, 0, List.of(lists), null, resolve), Webfilter.Parts.ALL,
+        new PrintStream(OutputStream.nullOutputStream()));
     proxyHost = "127.0.0.1";
     proxyPort = webfilter.proxyAddress().getPort();
     pupil = client();

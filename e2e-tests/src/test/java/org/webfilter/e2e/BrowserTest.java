@@ -36,7 +36,6 @@ import org.webfilter.app.Webfilter;
 import org.webfilter.policy.UiRole;
 import org.webfilter.policy.User;
 import org.webfilter.policy.UserStore;
-import org.webfilter.policy.config.ConfigLoader;
 import org.webfilter.policy.config.ConfigOverrides;
 
 /**
@@ -66,9 +65,9 @@ class BrowserTest {
     Path lists = dir.resolve("lists");
     Files.createDirectories(lists.resolve("webmail"));
     Files.write(lists.resolve("webmail/domains"), List.of("webmail-example.test"));
-    var config = ConfigLoader.load(Path.of("../conf/webfilter.yaml"),
-        new ConfigOverrides(data, 0, 0, List.of(lists), null, Map.of("www.school-news.test", "127.0.0.1")));
-    webfilter = Webfilter.start(config, Webfilter.Parts.ALL, new PrintStream(OutputStream.nullOutputStream()));
+    webfilter = Webfilter.start(Path.of("../conf/webfilter.yaml"),
+        new ConfigOverrides(data, 0, 0, List.of(lists), null, Map.of("www.school-news.test", "127.0.0.1")),
+        Webfilter.Parts.ALL, new PrintStream(OutputStream.nullOutputStream()));
     origin.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
         .withHeader("Content-Type", "text/html").withBody("<html><body><h1 id=news>School news</h1></body></html>")));
     pupil = Browsers.chromium(webfilter.proxyAddress().getPort());

@@ -1,11 +1,7 @@
 package org.webfilter.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 
 /**
@@ -13,12 +9,7 @@ import java.io.IOException;
  * working when a newer producer adds fields (additive changes only within a schema version).
  */
 public final class EventCodec {
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .build();
+  private static final ObjectMapper MAPPER = Json.MAPPER;
 
   private EventCodec() {}
 
@@ -50,7 +41,10 @@ public final class EventCodec {
     }
   }
 
-  /** Raised when a record on the topic cannot be decoded; the consumer reports and skips it. */
+  /**
+   * Raised when a record on the access or alerts topic cannot be decoded; the consumer reports and
+   * skips it.
+   */
   public static final class MalformedEventException extends RuntimeException {
     MalformedEventException(String message) {
       super(message);

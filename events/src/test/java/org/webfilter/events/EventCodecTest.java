@@ -21,6 +21,13 @@ class EventCodecTest {
     }
   }
 
+  /** A complete v1 event with the given id, for tests of this package. */
+  static AccessEvent sample(UUID id) {
+    return new AccessEvent(1, id, Instant.parse("2026-11-23T10:15:00.123Z"), "a", "pupil",
+        "127.0.0.1", null, "GET", "http", "x.test", 80, "http://x.test/", null, List.of("extremist"),
+        AccessEvent.Verdict.BLOCK, "r", "why", 403, 1, 2, 3, false, "n");
+  }
+
   @Test
   void decode_goldenBlockFixture_readsEveryField_andIgnoresUnknownOnes() throws IOException {
     AccessEvent e = EventCodec.decode(fixture("access-event-v1-block.json"));

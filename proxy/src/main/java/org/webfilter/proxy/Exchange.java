@@ -91,6 +91,14 @@ final class Exchange {
     return url;
   }
 
+  String host() {
+    return host;
+  }
+
+  int port() {
+    return port;
+  }
+
   void who(String user, String role) {
     this.user = user;
     this.role = role;

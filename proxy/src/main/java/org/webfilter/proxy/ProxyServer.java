@@ -6,10 +6,13 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.littleshoot.proxy.HttpProxyServer;
-import org.littleshoot.proxy.HttpProxyServerBootstrap;
 import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
 import org.webfilter.policy.Policy;
 import org.webfilter.policy.config.ProxySettings;
@@ -29,16 +32,28 @@ public final class ProxyServer implements AutoCloseable {
 
   private final HttpProxyServer server;
   private final InetSocketAddress address;
+  private final ExecutorService resolver;
 
-  private ProxyServer(HttpProxyServer server, InetSocketAddress address) {
+  private ProxyServer(HttpProxyServer server, InetSocketAddress address, ExecutorService resolver) {
     this.server = server;
     this.address = address;
+    this.resolver = resolver;
   }
 
   /** Starts a proxy without a review button on its block pages. */
   public static ProxyServer start(
       ProxySettings settings, Supplier<Policy> policy, EventSink events, Clock clock) {
     return start(settings, policy, events, clock, Optional.empty());
+  }
+
+  /** Starts a proxy with {@link ProxyOptions#defaults()}. */
+  public static ProxyServer start(
+      ProxySettings settings,
+      Supplier<Policy> policy,
+      EventSink events,
+      Clock clock,
+      Optional<String> reviewUrl) {
+    return start(settings, policy, events, clock, reviewUrl, ProxyOptions.defaults());
   }
 
   /**
@@ -49,6 +64,7 @@ public final class ProxyServer implements AutoCloseable {
    * @param events receives one event per request, on Netty threads; must not block
    * @param clock request times and the time given to the policy
    * @param reviewUrl base URL of the logs UI; block pages then offer "Ask for a review"
+   * @param options circumvention checks, SafeSearch, tunnel ports, limits and timeouts
    * @throws IllegalArgumentException for a bind address or {@code proxy.resolve} entry that is no
    *     IP
    */
@@ -57,29 +73,82 @@ public final class ProxyServer implements AutoCloseable {
       Supplier<Policy> policy,
       EventSink events,
       Clock clock,
-      Optional<String> reviewUrl) {
+      Optional<String> reviewUrl,
+      ProxyOptions options) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(options, "options");
     DestinationGuard guard = DestinationGuard.forThisMachine(settings.resolve());
+    String via = viaName(settings.nodeName());
+    ExecutorService resolver = Executors.newFixedThreadPool(4, daemonThreads("webfilter-resolver"));
     RequestFilters filters =
-        new RequestFilters(settings, policy, events, clock, guard, new BlockPage(reviewUrl));
-    HttpProxyServerBootstrap b =
-        DefaultHttpProxyServer.bootstrap()
-            .withName("webfilter")
-            .withAddress(new InetSocketAddress(bindAddress(settings.bind()), settings.port()))
-            .withAllowLocalOnly(false) // our own client-network check applies instead
-            .withAllowRequestToOriginServer(true) // RequestFilter answers requests meant for us
-            .withServerResolver(guard)
-            .withFiltersSource(filters);
-    if (settings.nodeName() != null && VIA_TOKEN.matcher(settings.nodeName()).matches()) {
-      b = b.withProxyAlias(settings.nodeName());
+        new RequestFilters(
+            settings,
+            policy,
+            events,
+            clock,
+            guard,
+            new BlockPage(reviewUrl),
+            options,
+            resolver,
+            via);
+    ConnectionLimiter limiter = new ConnectionLimiter(options.maxConnectionsPerClient());
+    GuardedServerGroup threads =
+        new GuardedServerGroup(
+            "webfilter",
+            ch -> ch.pipeline().addFirst(ClientGuard.NAME, new ClientGuard(options, limiter)));
+    HttpProxyServer server;
+    try {
+      server =
+          DefaultHttpProxyServer.bootstrap()
+              .withName("webfilter")
+              .withServerGroup(threads)
+              .withAddress(new InetSocketAddress(bindAddress(settings.bind()), settings.port()))
+              .withAllowLocalOnly(false) // our own client-network check applies instead
+              .withAllowRequestToOriginServer(true) // RequestFilter answers requests meant for us
+              .withServerResolver(guard)
+              .withFiltersSource(filters)
+              .withProxyAlias(via)
+              .withIdleConnectionTimeout(options.idleTimeout())
+              .withConnectTimeout((int) options.connectTimeout().toMillis())
+              .withMaxInitialLineLength(options.maxRequestLine())
+              .withMaxHeaderSize(options.maxHeaderBytes())
+              .start();
+    } catch (RuntimeException e) {
+      resolver.shutdownNow();
+      threads.shutdown(false);
+      throw e;
     }
-    HttpProxyServer server = b.start();
     InetSocketAddress bound = server.getListenAddress();
     filters.bound(bound, pacHost(bound));
-    return new ProxyServer(server, bound);
+    return new ProxyServer(server, bound, resolver);
+  }
+
+  /** The name in our {@code Via} entries, by which we also recognise a request loop. */
+  private static String viaName(String nodeName) {
+    if (nodeName != null && VIA_TOKEN.matcher(nodeName).matches()) {
+      return nodeName;
+    }
+    try {
+      String h = InetAddress.getLocalHost().getHostName();
+      if (VIA_TOKEN.matcher(h).matches()) {
+        return h;
+      }
+    } catch (UnknownHostException e) {
+      // fall through
+    }
+    return "webfilter";
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   private static InetAddress bindAddress(String bind) {
@@ -112,5 +181,6 @@ public final class ProxyServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+    resolver.shutdownNow();
   }
 }

@@ -2,6 +2,7 @@ package org.webfilter.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,9 +34,13 @@ import org.webfilter.policy.Policy;
  *
  * <ol>
  *   <li>{@link #clientToProxyRequest} with the request head: here the whole decision is made, once,
- *       in this order — client network (403), PAC file and requests to the proxy itself, proxy
- *       login (407), target syntax (400), internal destination (403), then the policy. A block is
- *       answered by returning a complete response, which LittleProxy writes instead of forwarding;
+ *       in this order — client network (403), PAC file and requests to the proxy itself, request
+ *       loop (our own {@code Via}: 508), proxy login (407), target syntax (400), internal
+ *       destination (403), CONNECT port (403), then the policy tightened by {@link HostDecider}
+ *       (DoH resolvers, IP literals). A block is answered by returning a complete response, which
+ *       LittleProxy writes instead of forwarding. An allowed CONNECT is handed to a {@link Tunnel}
+ *       (which decides again on the TLS server name) and answered 200 here. Malformed and
+ *       oversized heads never get this far: {@link ClientGuard} answers them;
  *   <li>for an allowed request, LittleProxy resolves the host through {@link DestinationGuard},
  *       connects and relays; body chunks come back through {@link #clientToProxyRequest} (counted);
  *   <li>{@link #proxyToClientResponse} with each part of the response that goes to the client, ours
@@ -70,12 +76,20 @@ final class RequestFilter extends HttpFiltersAdapter {
           + " failed</h1><p>The user name or password was not right. Please try"
           + " again.</p></body></html>";
 
+  private static final HttpResponseStatus LOOP_DETECTED =
+      new HttpResponseStatus(508, "Loop Detected");
+  private static final HttpResponseStatus CONNECTION_ESTABLISHED =
+      new HttpResponseStatus(200, "Connection established");
+
   private final RequestFilters shared;
   private final ClientConnectionHook hook;
   private final InetAddress client;
   private final boolean head;
   private final Exchange exchange;
   private boolean serverResponded;
+  private String role;
+  /** This CONNECT was handed to a {@link Tunnel}, which reports its event itself. */
+  private boolean tunnel;
 
   RequestFilter(
       HttpRequest request,
@@ -160,6 +174,12 @@ final class RequestFilter extends HttpFiltersAdapter {
     } else {
       exchange.rawUrl(uri);
     }
+    if (isLoop(request)) {
+      exchange.proxyDecision("proxy.loop", "the request came back to the proxy that sent it");
+      FullHttpResponse r = text(LOOP_DETECTED, "webfilter: request loop detected\n");
+      HttpUtil.setKeepAlive(r, false);
+      return start(r);
+    }
 
     Identity identity = identify(request);
     if (identity == null) {
@@ -177,12 +197,33 @@ final class RequestFilter extends HttpFiltersAdapter {
           "internal addresses are not reachable through the proxy");
       return start(blocked(null, List.of()));
     }
-    Decision d = shared.policy.get().decide(identity.role(), target, exchange.time);
+    role = identity.role();
+    if (exchange.isConnect()
+        && shared.decider.restricts(role)
+        && !shared.options.connectPorts().contains(target.port())) {
+      exchange.proxyDecision(
+          Circumvention.PORT_RULE,
+          "tunnels may only reach port(s) " + shared.options.connectPorts());
+      return start(blocked(Circumvention.CATEGORY, List.of()));
+    }
+    Policy policy = shared.policy.get();
+    // a CONNECT to an IP is decided again on its TLS server name (Tunnel)
+    Decision d =
+        shared.decider.decide(policy, role, target, exchange.time, !exchange.isConnect());
     exchange.policyDecision(d);
     if (d.blocked()) {
       return start(blocked(d.blockedCategory(), d.trace()));
     }
     request.headers().remove(HttpHeaderNames.PROXY_AUTHORIZATION); // never forward the password
+    if (exchange.isConnect()) {
+      Tunnel.install(ctx.pipeline(), shared, exchange, policy, role, target, d);
+      tunnel = true;
+      FullHttpResponse ok =
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, CONNECTION_ESTABLISHED);
+      exchange.addBytesOut(HttpSizes.head(ok));
+      return ok;
+    }
+    stripConnectionListed(request.headers());
     if (!exchange.isConnect()) {
       // RFC 9112 §3.2.2: the target URI's authority replaces any Host the client sent; otherwise a
       // shared host (CDN) would serve the site named in Host, not the one we allowed
@@ -306,11 +347,71 @@ final class RequestFilter extends HttpFiltersAdapter {
   @Override
   public HttpObject serverToProxyResponse(HttpObject msg) {
     serverResponded = true;
+    if (msg instanceof HttpResponse r) {
+      stripConnectionListed(r.headers());
+    }
     return msg;
+  }
+
+  /**
+   * Removes the headers a {@code Connection} header names (RFC 9110 §7.6.1): they are meant for
+   * this hop only. LittleProxy removes the fixed hop-by-hop set but not these. {@code Upgrade}
+   * stays, for WebSockets.
+   */
+  static void stripConnectionListed(io.netty.handler.codec.http.HttpHeaders h) {
+    for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String token : value.split(",")) {
+        String name = token.trim();
+        if (!name.isEmpty()
+            && !name.equalsIgnoreCase("upgrade")
+            && !name.equalsIgnoreCase("close")
+            && !name.equalsIgnoreCase("keep-alive")) {
+          h.remove(name);
+        }
+      }
+    }
+  }
+
+  /** Whether the request carries our own {@code Via} entry: it has looped back to us. */
+  private boolean isLoop(HttpRequest request) {
+    for (String via : request.headers().getAll(HttpHeaderNames.VIA)) {
+      for (String entry : via.split(",")) {
+        String[] parts = entry.trim().split("\\s+");
+        if (parts.length >= 2 && parts[1].equalsIgnoreCase(shared.viaName)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * SafeSearch for plain-HTTP requests of roles that have it: connect to the engine's safe endpoint
+   * (see {@link SafeSearch}). Runs on the event loop like LittleProxy's own lookup, which it
+   * replaces; the JVM's DNS cache keeps it off the network most of the time.
+   */
+  @Override
+  public InetSocketAddress proxyToServerResolutionStarted(String hostAndPort) {
+    if (role == null || !shared.options.safeSearchRole().test(role) || exchange.host() == null) {
+      return null;
+    }
+    return SafeSearch.endpointFor(exchange.host())
+        .map(
+            safe -> {
+              try {
+                return shared.guard.resolve(safe, exchange.port());
+              } catch (java.net.UnknownHostException e) {
+                return null; // LittleProxy then resolves the original name and reports failures
+              }
+            })
+        .orElse(null);
   }
 
   @Override
   public HttpObject proxyToClientResponse(HttpObject msg) {
+    if (tunnel) {
+      return msg; // our 200; the tunnel publishes the event once it knows the outcome
+    }
     if (exchange.finished()) {
       return msg; // a later error on this keep-alive connection is not this request's
     }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.littleshoot.proxy.HttpFilters;
 import org.littleshoot.proxy.HttpFiltersSource;
@@ -22,6 +23,12 @@ final class RequestFilters implements HttpFiltersSource {
   final Clock clock;
   final DestinationGuard guard;
   final BlockPage blockPage;
+  final ProxyOptions options;
+  final HostDecider decider;
+  /** Where blocking name lookups run, off the event loops. */
+  final ExecutorService resolver;
+  /** Our {@code Via} name: a request that already carries it has looped back to us. */
+  final String viaName;
   private volatile InetSocketAddress bound;
   private volatile String pacHost;
 
@@ -31,13 +38,20 @@ final class RequestFilters implements HttpFiltersSource {
       EventSink events,
       Clock clock,
       DestinationGuard guard,
-      BlockPage blockPage) {
+      BlockPage blockPage,
+      ProxyOptions options,
+      ExecutorService resolver,
+      String viaName) {
     this.settings = settings;
     this.policy = policy;
     this.events = events;
     this.clock = clock;
     this.guard = guard;
     this.blockPage = blockPage;
+    this.options = options;
+    this.decider = new HostDecider(options.restrictRole());
+    this.resolver = resolver;
+    this.viaName = viaName;
   }
 
   /** Called once the server is listening: the real port, and how PAC files name us by default. */

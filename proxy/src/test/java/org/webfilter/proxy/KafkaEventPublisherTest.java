@@ -75,6 +75,32 @@ class KafkaEventPublisherTest {
   }
 
   @Test
+  void startWithSpoolDir_publishesAndRaisesAlerts_andExposesPrometheusMetrics(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"))) {
+      kafka.start();
+      KafkaSettings settings =
+          new KafkaSettings(kafka.bootstrapServers(), Topics.ACCESS, Topics.ALERTS, 2, (short) 1, Map.of());
+      try (KafkaEventPublisher publisher = KafkaEventPublisher.start(settings, dir.resolve("spool"))) {
+        AccessEvent e = event(1);
+        publisher.publish(new AccessEvent(e.schemaVersion(), e.eventId(), e.time(), e.user(), e.role(),
+            e.clientIp(), e.device(), e.method(), e.scheme(), e.host(), e.port(), e.url(), e.searchTerms(),
+            List.of("self-harm"), AccessEvent.Verdict.BLOCK, e.rule(), e.reason(), 403, e.bytesIn(),
+            e.bytesOut(), e.durationMs(), e.intercepted(), e.proxyNode()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (publisher.acknowledged() < 2 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertEquals(2, publisher.acknowledged(), () -> "" + publisher.metrics());
+        String text = publisher.metrics().prometheusText();
+        assertTrue(text.contains("\nwebfilter_events_accepted_total 1\n"), text);
+        assertTrue(text.contains("\nwebfilter_events_alerts_total 1\n"), text);
+        assertTrue(text.contains("\nwebfilter_events_acknowledged_total 2\n"), text);
+        assertTrue(text.contains("\nwebfilter_events_dropped_total 0\n"), text);
+      }
+    }
+  }
+
+  @Test
   void fullQueue_dropsAndCountsWithoutBlocking() {
     // nothing listens here: sends wait for metadata, so the tiny queue fills up
     KafkaSettings settings =

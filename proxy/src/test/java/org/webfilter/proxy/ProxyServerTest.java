@@ -61,7 +61,8 @@ class ProxyServerTest {
             () -> policy,
             events,
             Clock.systemUTC(),
-            Optional.of("http://ui.test:8080/"));
+            Optional.of("http://ui.test:8080/"),
+            ProxyOptions.defaults().withConnectPorts(java.util.Set.of(443, origin.getPort())));
     client =
         HttpClient.newBuilder()
             .proxy(ProxySelector.of(proxy.address()))
@@ -347,7 +348,13 @@ class ProxyServerTest {
       }
     }
     try (RawHttp c = raw()) {
+      // a Host that is no host name never reaches the PAC file: the request is refused
       RawHttp.Response r = c.send("GET /proxy.pac HTTP/1.1\r\nHost: \"+alert(1)+\"\r\n\r\n");
+      assertEquals(400, r.status());
+      assertFalse(r.body().contains("alert"), r.body());
+    }
+    try (RawHttp c = raw()) {
+      RawHttp.Response r = c.send("GET /proxy.pac HTTP/1.1\r\n\r\n");
       assertContains(r.body(), "return \"PROXY 127.0.0.1:" + proxy.address().getPort() + "\";");
     }
   }

@@ -77,6 +77,11 @@ final class RawHttp implements AutoCloseable {
     return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
   }
 
+  /** Bytes that can be read without blocking. */
+  int available() throws IOException {
+    return in.available();
+  }
+
   /** True when the peer closed the connection (reads end of stream). */
   boolean closedByPeer() throws IOException {
     try {

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -39,7 +40,7 @@ public final class ConfigLoader {
   private static final Set<String> TOP =
       Set.of("data-dir", "proxy", "ui", "kafka", "lists", "identity", "users-file", "roles", "alerts",
           "time-zone", "term-dates");
-  private static final Set<String> PROXY = Set.of("bind", "port", "allowed-networks", "resolve", "node-name");
+  private static final Set<String> PROXY = Set.of("bind", "port", "allowed-networks", "resolve", "node-name", "connect-ports");
   private static final Set<String> UI = Set.of("bind", "port");
   private static final Set<String> KAFKA = Set.of("bootstrap", "topics", "properties");
   private static final Set<String> TOPICS = Set.of("access", "alerts", "partitions", "replication-factor");
@@ -60,6 +61,27 @@ public final class ConfigLoader {
    * @throws ConfigException with every problem found
    */
   public static WebfilterConfig load(Path file, ConfigOverrides overrides) throws ConfigException {
+    return load(file, overrides, null, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #load(Path, ConfigOverrides)}, with the clock that decides which UI allow entries have
+   * expired ({@link PolicyEdits}).
+   */
+  public static WebfilterConfig load(Path file, ConfigOverrides overrides, Clock clock) throws ConfigException {
+    return load(file, overrides, null, clock);
+  }
+
+  /**
+   * Loads, applies the command-line overrides, merges the UI's policy edits over the roles and validates.
+   *
+   * @param edits the edits to merge; {@code null} reads {@code <data-dir>/policy-edits.yaml} (none when
+   *     missing). Passing them lets the UI validate a proposed edit before writing it.
+   * @param clock UI allow entries whose {@code expires} is not after {@code clock.instant()} are left out
+   * @throws ConfigException with every problem found
+   */
+  public static WebfilterConfig load(Path file, ConfigOverrides overrides, PolicyEdits edits, Clock clock)
+      throws ConfigException {
     String name = file.toString();
     List<ConfigError> errors = new ArrayList<>();
     Node root;
@@ -84,8 +106,18 @@ public final class ConfigLoader {
     KafkaSettings kafka = kafka(y, top.get("kafka"), overrides);
     ListSettings lists = lists(y, top.get("lists"), base, dataDir, overrides);
     SchoolCalendar calendar = calendar(y, top.get("time-zone"), top.get("term-dates"));
+    Path editsFile = PolicyEdits.file(dataDir).normalize();
+    if (edits == null) {
+      try {
+        edits = PolicyEdits.read(editsFile);
+      } catch (ConfigException e) {
+        errors.addAll(e.errors());
+        edits = PolicyEdits.EMPTY;
+      }
+    }
     Map<String, RoleSettings> roles =
-        roles(y, top.get("roles"), knownCategories(lists), base, !calendar.terms().isEmpty());
+        roles(y, top.get("roles"), knownCategories(lists), base, !calendar.terms().isEmpty(),
+            new RoleInheritance.Edits(edits, editsFile.toString(), clock.instant()));
     checkIllegalTier(y, roles, lists);
     IdentitySettings identity = identity(y, top.get("identity"), roles.keySet());
     String usersFile = y.string(top.get("users-file"), "users-file", "");
@@ -124,7 +156,24 @@ public final class ConfigLoader {
     if (nodeName.isBlank()) {
       nodeName = localHostName();
     }
-    return new ProxySettings(bind, port, allowed, resolve, nodeName);
+    Set<Integer> connectPorts =
+        m.containsKey("connect-ports")
+            ? new java.util.TreeSet<>(
+                y.parsedList(m.get("connect-ports"), "proxy.connect-ports", ConfigLoader::port))
+            : ProxySettings.DEFAULT_CONNECT_PORTS;
+    return new ProxySettings(bind, port, allowed, resolve, nodeName, connectPorts);
+  }
+
+  private static Integer port(String s) {
+    try {
+      int p = Integer.parseInt(s);
+      if (p >= 1 && p <= 65535) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(s + " (expected: 1-65535)");
   }
 
   private static UiSettings ui(YamlReader y, Node node, ConfigOverrides o) {
@@ -236,7 +285,7 @@ public final class ConfigLoader {
   }
 
   private static Map<String, RoleSettings> roles(
-      YamlReader y, Node node, Set<String> known, Path base, boolean termDatesSet) {
+      YamlReader y, Node node, Set<String> known, Path base, boolean termDatesSet, RoleInheritance.Edits edits) {
     Map<String, Node> all = y.anyMapping(node, "roles");
     if (node == null || all.isEmpty()) {
       y.error(node, "roles", "at least one role must be defined");
@@ -244,7 +293,8 @@ public final class ConfigLoader {
     RoleReader reader = new RoleReader(y, known, base, new AllowListFiles(y), termDatesSet);
     Map<String, RoleDeclaration> declared = new LinkedHashMap<>();
     all.forEach((name, roleNode) -> declared.put(name, reader.read(name, roleNode)));
-    return new RoleInheritance(y, declared).resolveAll();
+    edits.validate(y, declared.keySet(), known);
+    return new RoleInheritance(y, declared, edits).resolveAll();
   }
 
   /** SPEC §2: nothing overrides {@code illegal}, so an allow entry that touches it is refused. */

@@ -3,6 +3,7 @@ package org.webfilter.policy.config;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.webfilter.policy.Cidr;
 
 /**
@@ -14,12 +15,27 @@ import org.webfilter.policy.Cidr;
  * @param resolve host name → IP overrides, like curl's {@code --resolve}; such hosts may be reached even
  *     when loopback or private
  * @param nodeName {@code proxyNode} in events (the host name by default)
+ * @param connectPorts ports that roles with circumvention checks may CONNECT to ({@code [443]})
  */
 public record ProxySettings(
-    String bind, int port, List<Cidr> allowedNetworks, Map<String, String> resolve, String nodeName) {
+    String bind,
+    int port,
+    List<Cidr> allowedNetworks,
+    Map<String, String> resolve,
+    String nodeName,
+    Set<Integer> connectPorts) {
+  public static final Set<Integer> DEFAULT_CONNECT_PORTS = Set.of(443);
+
   public ProxySettings {
     allowedNetworks = List.copyOf(allowedNetworks);
     resolve = Map.copyOf(resolve);
+    connectPorts = Set.copyOf(connectPorts);
+  }
+
+  /** Settings with the default CONNECT ports. */
+  public ProxySettings(
+      String bind, int port, List<Cidr> allowedNetworks, Map<String, String> resolve, String nodeName) {
+    this(bind, port, allowedNetworks, resolve, nodeName, DEFAULT_CONNECT_PORTS);
   }
 
   public boolean isAllowedClient(InetAddress client) {

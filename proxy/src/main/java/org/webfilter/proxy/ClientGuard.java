@@ -1,0 +1,237 @@
+package org.webfilter.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The first handler of every client connection (installed by {@link GuardedServerGroup}), and the
+ * proxy's protection against clients that are broken or hostile rather than merely asking for the
+ * wrong site:
+ *
+ * <ul>
+ *   <li>at most {@link ProxyOptions#maxConnectionsPerClient()} connections per client address
+ *       (429, closed);
+ *   <li>a request head must be complete within {@link ProxyOptions#headerTimeout()} of its first
+ *       byte (408, closed): a client trickling headers byte by byte cannot hold a connection;
+ *   <li>LittleProxy's request decoder is replaced by a strict one with our limits, and a check
+ *       right after it answers what must not be forwarded, then closes, because after a bad
+ *       message the two ends no longer agree where the next one starts (request smuggling): a too
+ *       long request line (414), too large or too many header fields (431), Content-Length
+ *       together with Transfer-Encoding, conflicting Content-Lengths, a transfer coding other than
+ *       chunked, bad chunking, several or invalid Host headers (400).
+ * </ul>
+ *
+ * Limits on sizes hold without buffering: bodies stream through chunk by chunk.
+ */
+final class ClientGuard extends ChannelInboundHandlerAdapter {
+  static final String NAME = "webfilter-guard";
+  private static final String HEAD_CHECK = "webfilter-head-check";
+  /** LittleProxy's name for its request decoder. */
+  private static final String DECODER = "decoder";
+
+  private static final Pattern HOST =
+      Pattern.compile(
+          "(?:[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*\\.?|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?");
+
+  private final ProxyOptions options;
+  private final ConnectionLimiter limiter;
+  private InetAddress client;
+  private boolean counted;
+  private boolean betweenMessages = true;
+  private ScheduledFuture<?> headTimer;
+
+  ClientGuard(ProxyOptions options, ConnectionLimiter limiter) {
+    this.options = options;
+    this.limiter = limiter;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+    counted = limiter.acquire(client);
+    ChannelPipeline p = ctx.pipeline();
+    if (p.get(DECODER) != null) {
+      p.replace(DECODER, DECODER, new StrictDecoder(options));
+      p.addAfter(DECODER, HEAD_CHECK, new HeadCheck());
+    }
+    ctx.fireChannelActive();
+    if (!counted) {
+      refuse(ctx, 429, "Too Many Requests", "too many connections from your address\n");
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!counted) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (betweenMessages && msg instanceof ByteBuf b && b.isReadable()) {
+      betweenMessages = false;
+      long ms = options.headerTimeout().toMillis();
+      headTimer =
+          ctx.executor()
+              .schedule(
+                  () -> refuse(ctx, 408, "Request Timeout", "the request head came too slowly\n"),
+                  ms,
+                  TimeUnit.MILLISECONDS);
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancelTimer();
+    if (counted) {
+      counted = false;
+      limiter.release(client);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  private void cancelTimer() {
+    if (headTimer != null) {
+      headTimer.cancel(false);
+      headTimer = null;
+    }
+  }
+
+  /**
+   * Writes a complete plain-text response straight to the socket and closes once it is out. The
+   * bytes bypass LittleProxy's encoder, so this is safe whatever state LittleProxy is in.
+   */
+  static void refuse(ChannelHandlerContext ctx, int status, String phrase, String body) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    String text = "webfilter: " + body;
+    String response =
+        "HTTP/1.1 "
+            + status
+            + " "
+            + phrase
+            + "\r\nContent-Type: "
+            + Responses.TEXT
+            + "\r\nContent-Length: "
+            + text.getBytes(StandardCharsets.UTF_8).length
+            + "\r\nConnection: close\r\n\r\n"
+            + text;
+    ctx.channel()
+        .pipeline()
+        .firstContext()
+        .writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.UTF_8))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Netty's decoder with our limits, refusing what it would otherwise repair silently. */
+  private static final class StrictDecoder extends HttpRequestDecoder {
+    StrictDecoder(ProxyOptions o) {
+      super(
+          new HttpDecoderConfig()
+              .setMaxInitialLineLength(o.maxRequestLine())
+              .setMaxHeaderSize(o.maxHeaderBytes())
+              .setMaxChunkSize(16 * 1024)
+              .setAllowDuplicateContentLengths(false)
+              .setStrictLineParsing(true));
+    }
+
+    /** Netty would drop the Content-Length and go on; RFC 9112 §6.1 lets us refuse instead. */
+    @Override
+    protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+      throw new IllegalArgumentException("Content-Length together with Transfer-Encoding");
+    }
+  }
+
+  /** Right after the decoder: sees each decoded request and stops the bad ones. */
+  private final class HeadCheck extends ChannelInboundHandlerAdapter {
+    private boolean refused;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (refused) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      if (msg instanceof HttpRequest r) {
+        cancelTimer();
+        String problem = problem(r);
+        if (problem != null) {
+          refused = true;
+          ReferenceCountUtil.release(msg);
+          Throwable cause = r.decoderResult().cause();
+          if (cause instanceof TooLongHttpLineException) {
+            refuse(ctx, 414, "URI Too Long", "the request line is too long\n");
+          } else if (cause instanceof TooLongHttpHeaderException || problem.equals("count")) {
+            refuse(ctx, 431, "Request Header Fields Too Large", "the request head is too large\n");
+          } else {
+            refuse(ctx, 400, "Bad Request", "malformed request (" + problem + ")\n");
+          }
+          return;
+        }
+      }
+      if (msg instanceof HttpContent c && c.decoderResult().isFailure()) {
+        refused = true;
+        ReferenceCountUtil.release(msg);
+        refuse(ctx, 400, "Bad Request", "malformed request body (bad chunking)\n");
+        return;
+      }
+      if (msg instanceof LastHttpContent) {
+        betweenMessages = true;
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    /** What is wrong with the request head, or null. */
+    private String problem(HttpRequest r) {
+      if (r.decoderResult().isFailure()) {
+        Throwable c = r.decoderResult().cause();
+        return c == null || c.getMessage() == null ? "unparsable" : sanitise(c.getMessage());
+      }
+      if (r.headers().size() > options.maxHeaderCount()) {
+        return "count";
+      }
+      List<String> hosts = r.headers().getAll(HttpHeaderNames.HOST);
+      if (hosts.size() > 1) {
+        return "several Host headers";
+      }
+      if (hosts.size() == 1 && !HOST.matcher(hosts.get(0)).matches()) {
+        return "invalid Host header";
+      }
+      List<String> te = r.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+      if (!te.isEmpty() && (te.size() > 1 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
+        return "unsupported Transfer-Encoding";
+      }
+      return null;
+    }
+  }
+
+  /** A decoder message for a response body: short, one line, nothing the client sent. */
+  private static String sanitise(String message) {
+    String m = message.replaceAll("[^A-Za-z -]", " ").trim();
+    if (m.contains("Content-Length")) {
+      return "conflicting Content-Length or Transfer-Encoding";
+    }
+    return m.length() > 60 ? m.substring(0, 60) : m;
+  }
+}

@@ -1,0 +1,120 @@
+package org.webfilter.proxy;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * What the proxy enforces beyond the policy's decisions: which roles get the circumvention checks
+ * and SafeSearch, which ports a tunnel may reach, and the limits that keep one client from hurting
+ * the others. Start from {@link #defaults()} and change what differs; every value is checked here,
+ * where it enters.
+ *
+ * @param restrictRole roles that get the circumvention checks: CONNECT only to {@code connectPorts},
+ *     TLS only inside a CONNECT to 443, no IP-literal destinations unless allow-listed, no
+ *     well-known DNS-over-HTTPS resolvers (default: every role)
+ * @param safeSearchRole roles whose search engines are sent to their SafeSearch endpoints (default:
+ *     none)
+ * @param connectPorts ports a CONNECT tunnel may reach, for restricted roles (default: 443)
+ * @param maxRequestLine longest request line in bytes; longer gets 414 (default 8192)
+ * @param maxHeaderBytes largest request head in bytes; larger gets 431 (default 16384)
+ * @param maxHeaderCount most header fields in a request; more gets 431 (default 100)
+ * @param maxConnectionsPerClient open connections one client address may hold; more get 429
+ *     (default 256)
+ * @param idleTimeout a connection (or tunnel) with no traffic either way is closed (default 70 s)
+ * @param headerTimeout a request head, or a tunnel's TLS ClientHello, must arrive within this time
+ *     of its first byte (slowloris defence, default 10 s)
+ * @param connectTimeout for a tunnel's upstream connection (default 15 s)
+ */
+public record ProxyOptions(
+    Predicate<String> restrictRole,
+    Predicate<String> safeSearchRole,
+    Set<Integer> connectPorts,
+    int maxRequestLine,
+    int maxHeaderBytes,
+    int maxHeaderCount,
+    int maxConnectionsPerClient,
+    Duration idleTimeout,
+    Duration headerTimeout,
+    Duration connectTimeout) {
+
+  public ProxyOptions {
+    Objects.requireNonNull(restrictRole, "restrictRole");
+    Objects.requireNonNull(safeSearchRole, "safeSearchRole");
+    connectPorts = Set.copyOf(connectPorts);
+    for (int p : connectPorts) {
+      check(p >= 1 && p <= 65535, "connectPorts", p, "1-65535");
+    }
+    check(maxRequestLine >= 256, "maxRequestLine", maxRequestLine, ">= 256");
+    check(maxHeaderBytes >= 1024, "maxHeaderBytes", maxHeaderBytes, ">= 1024");
+    check(maxHeaderCount >= 8, "maxHeaderCount", maxHeaderCount, ">= 8");
+    check(maxConnectionsPerClient >= 1, "maxConnectionsPerClient", maxConnectionsPerClient, ">= 1");
+    positive(idleTimeout, "idleTimeout");
+    positive(headerTimeout, "headerTimeout");
+    positive(connectTimeout, "connectTimeout");
+  }
+
+  /** The defaults documented on each component. */
+  public static ProxyOptions defaults() {
+    return new ProxyOptions(
+        role -> true,
+        role -> false,
+        Set.of(443),
+        8192,
+        16384,
+        100,
+        256,
+        Duration.ofSeconds(70),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(15));
+  }
+
+  public ProxyOptions withRestrictRole(Predicate<String> p) {
+    return new ProxyOptions(
+        p, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
+        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout);
+  }
+
+  public ProxyOptions withSafeSearchRole(Predicate<String> p) {
+    return new ProxyOptions(
+        restrictRole, p, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
+        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout);
+  }
+
+  public ProxyOptions withConnectPorts(Set<Integer> ports) {
+    return new ProxyOptions(
+        restrictRole, safeSearchRole, ports, maxRequestLine, maxHeaderBytes, maxHeaderCount,
+        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout);
+  }
+
+  public ProxyOptions withLimits(int maxRequestLine, int maxHeaderBytes, int maxHeaderCount) {
+    return new ProxyOptions(
+        restrictRole, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
+        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout);
+  }
+
+  public ProxyOptions withMaxConnectionsPerClient(int n) {
+    return new ProxyOptions(
+        restrictRole, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
+        n, idleTimeout, headerTimeout, connectTimeout);
+  }
+
+  public ProxyOptions withTimeouts(Duration idle, Duration header, Duration connect) {
+    return new ProxyOptions(
+        restrictRole, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
+        maxConnectionsPerClient, idle, header, connect);
+  }
+
+  private static void check(boolean ok, String key, Object value, String expected) {
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "proxy." + key + ": " + value + " (expected: " + expected + ")");
+    }
+  }
+
+  private static void positive(Duration d, String key) {
+    Objects.requireNonNull(d, key);
+    check(!d.isNegative() && !d.isZero(), key, d, "a positive duration");
+  }
+}

@@ -1,0 +1,134 @@
+package org.webfilter.proxy.events;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.webfilter.events.AccessEvent;
+import org.webfilter.events.AlertCodec;
+import org.webfilter.events.EventCodec;
+import org.webfilter.policy.config.KafkaSettings;
+
+/**
+ * The publisher thread: takes events off the in-memory queue in batches, encodes them (and the alerts
+ * they raise), and sends them straight to Kafka while Kafka keeps up. It writes them to the spool
+ * instead while the spool has a backlog (so replayed and new events stay in order), while Kafka is
+ * stalled, and while the queue is above the high-water mark; records Kafka refuses go to the spool too.
+ */
+final class PublisherLoop implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
+  private static final int BATCH = 1_000;
+
+  private final BlockingQueue<AccessEvent> queue;
+  private final Sender sender;
+  private final Spool spool; // null: no spool
+  private final AlertRules alerts;
+  private final Counters counters;
+  private final int highWaterMark;
+  private final KafkaSettings topicsToCreate; // null: do not create
+  private volatile boolean stopping;
+
+  PublisherLoop(BlockingQueue<AccessEvent> queue, Sender sender, Spool spool, AlertRules alerts,
+      Counters counters, int highWaterMark, KafkaSettings topicsToCreate) {
+    this.queue = queue;
+    this.sender = sender;
+    this.spool = spool;
+    this.alerts = alerts;
+    this.counters = counters;
+    this.highWaterMark = highWaterMark;
+    this.topicsToCreate = topicsToCreate;
+  }
+
+  /** Finish what is queued, then return. */
+  void stop() {
+    stopping = true;
+  }
+
+  @Override
+  public void run() {
+    createTopics();
+    List<AccessEvent> events = new ArrayList<>(BATCH);
+    List<OutRecord> records = new ArrayList<>(BATCH * 2);
+    while (true) {
+      AccessEvent first;
+      try {
+        first = queue.poll(50, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        break;
+      }
+      spoolFailed();
+      if (first == null) {
+        if (spool != null) {
+          spool.syncIfDue();
+        }
+        if (stopping && queue.isEmpty()) {
+          break;
+        }
+        continue;
+      }
+      events.add(first);
+      queue.drainTo(events, BATCH - 1);
+      try {
+        for (AccessEvent e : events) {
+          records.add(new OutRecord(OutRecord.Kind.ACCESS, e.key(), EventCodec.encode(e)));
+          alerts.evaluate(e).ifPresent(a -> {
+            counters.alerts.increment();
+            records.add(new OutRecord(OutRecord.Kind.ALERT, a.key(), AlertCodec.encode(a)));
+          });
+        }
+        deliver(records);
+      } catch (RuntimeException e) {
+        // a bug, not an outage: say so, count the loss and keep the thread alive
+        LOG.error("event publisher failed on a batch of {} events", events.size(), e);
+        counters.dropped(events.size(), "of an unexpected error: " + e);
+      }
+      events.clear();
+      records.clear();
+    }
+  }
+
+  private void createTopics() {
+    if (topicsToCreate == null) {
+      return;
+    }
+    try {
+      List<String> created = KafkaTopics.ensure(topicsToCreate, Duration.ofSeconds(10));
+      if (!created.isEmpty()) {
+        LOG.info("created Kafka topics {}", created);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not check or create the Kafka topics (events are spooled meanwhile): {}", e.getMessage());
+    }
+  }
+
+  private void deliver(List<OutRecord> records) {
+    if (spool != null
+        && (sender.hasFailed() || spool.hasBacklog() || sender.stalled() || queue.size() > highWaterMark)) {
+      toSpool(records);
+      return;
+    }
+    for (int i = 0; i < records.size(); i++) {
+      if (!sender.send(records.get(i))) {
+        if (spool != null) {
+          toSpool(records.subList(i, records.size()));
+          return;
+        }
+        counters.dropped(1, "Kafka refused it and there is no spool");
+      }
+    }
+  }
+
+  private void spoolFailed() {
+    if (spool != null && sender.hasFailed()) {
+      toSpool(sender.takeFailed());
+    }
+  }
+
+  private void toSpool(List<OutRecord> records) {
+    counters.spooled.add(spool.append(records));
+  }
+}
