@@ -1,5 +1,6 @@
 package org.webfilter.categoriser;
 
+import com.google.re2j.PatternSyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -8,25 +9,44 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * An immutable set of domain and URL-prefix lists, each entry tagged with a category. Thread-safe and
- * lock-free: a reload builds a new instance with {@link #builder()} and swaps the reference.
+ * An immutable set of domain, URL-prefix and expression lists, each entry tagged with a category.
+ * Thread-safe and lock-free: a reload builds a new instance with {@link #builder()} and swaps the
+ * reference (copy-on-write); lookups only read final arrays.
  *
  * <p>Domain entries cover the domain and every subdomain ({@code example.com} matches {@code
  * a.b.example.com}); IP-literal entries match only themselves. URL entries follow squidGuard: the host
  * without a leading {@code www.}, then a path prefix that matches the path and everything below it.
+ * Expression entries are regular expressions (RE2 syntax, linear-time, case-insensitive) tried against
+ * {@code host/path?query}.
+ *
+ * <p>Domains are held compactly (one packed {@code byte[]} plus an {@code int} hash table; about 30
+ * bytes per entry for the full UT1 lists, see docs/benchmarks.md), not as a map of strings.
  */
 public final class Categoriser {
 
-  private final Map<String, int[]> domains; // domain -> pairs of (source index, line)
-  private final Map<String, UrlEntry[]> urls; // host without www. -> prefixes
+  private final DomainMatcher domains;
+  private final UrlMatcher urls;
+  private final ExpressionMatcher expressions;
   private final Source[] sources;
   private final int domainEntries;
   private final int urlEntries;
+  /**
+   * Direct-mapped cache of the evidence built for recently matched domain records, so a popular listed
+   * host does not rebuild its strings on every request. Bounded ({@value #EVIDENCE_CACHE_SLOTS} slots);
+   * racy by design: a slot holds an immutable {@link CachedEvidence} published through final fields, so
+   * a reader sees either a complete entry or another one, never a torn one.
+   */
+  private final CachedEvidence[] evidenceCache = new CachedEvidence[EVIDENCE_CACHE_SLOTS];
+
+  private static final int EVIDENCE_CACHE_BITS = 13;
+  private static final int EVIDENCE_CACHE_SLOTS = 1 << EVIDENCE_CACHE_BITS;
+
+  private record CachedEvidence(int record, Evidence[] evidence) {}
 
   private Categoriser(Builder b) {
-    this.domains = b.domains;
-    this.urls = new HashMap<>(b.urls.size() * 2);
-    b.urls.forEach((host, list) -> urls.put(host, list.toArray(UrlEntry[]::new)));
+    this.domains = DomainMatcher.of(b.domains);
+    this.urls = new UrlMatcher(b.urls);
+    this.expressions = new ExpressionMatcher(b.expressions);
     this.sources = b.sources.toArray(Source[]::new);
     this.domainEntries = b.domainEntries;
     this.urlEntries = b.urlEntries;
@@ -36,64 +56,138 @@ public final class Categoriser {
     return new Builder();
   }
 
-  /** Every list entry that matches the target, domain matches from the most specific parent down. */
+  /**
+   * Every list entry that matches the target: domain matches from the most specific parent down, then
+   * URL prefixes, then expressions.
+   */
   public Categorisation categorise(Target target) {
-    List<Evidence> found = null;
-    String host = target.host();
-    boolean ipLiteral = HostNames.isIpLiteral(host);
-    for (String d = host; d != null; d = ipLiteral ? null : HostNames.parent(d)) {
-      int[] hits = domains.get(d);
-      if (hits != null) {
-        found = found == null ? new ArrayList<>(2) : found;
-        for (int i = 0; i < hits.length; i += 2) {
-          Source s = sources[hits[i]];
-          found.add(new Evidence(s.category, d, Evidence.Kind.DOMAIN, s.file + ":" + hits[i + 1]));
-        }
-      }
-    }
-    if (!target.path().isEmpty() && !urls.isEmpty()) {
-      UrlEntry[] entries = urls.get(HostNames.stripWww(host));
-      if (entries != null) {
-        String path = target.path().toLowerCase(Locale.ROOT);
-        for (UrlEntry e : entries) {
-          if (e.matches(path)) {
-            found = found == null ? new ArrayList<>(2) : found;
-            Source s = sources[e.source];
-            found.add(new Evidence(s.category, e.entry, Evidence.Kind.URL, s.file + ":" + e.line));
-          }
-        }
-      }
-    }
-    return found == null ? Categorisation.NONE : new Categorisation(found);
+    Collector c = new Collector(target.host());
+    domains.match(target.host(), HostNames.isIpLiteral(target.host()), c);
+    c.reverseDomainHits();
+    urls.match(target.host(), target.path(), c);
+    expressions.match(target.host(), target.path(), c);
+    return c.found == null ? Categorisation.NONE : new Categorisation(c.found);
   }
 
+  /**
+   * The union of the evidence for every target the request names: with a {@code Host} header that
+   * disagrees with the absolute URI, both hosts are categorised, so the stricter outcome applies.
+   */
+  public Categorisation categorise(RequestTargets request) {
+    Categorisation first = categorise(request.uri());
+    if (!request.mismatch()) {
+      return first;
+    }
+    List<Evidence> all = new ArrayList<>(first.evidence());
+    all.addAll(categorise(request.hostHeader().orElseThrow()).evidence());
+    return all.isEmpty() ? Categorisation.NONE : new Categorisation(all);
+  }
+
+  /** Domain entries added (a domain in two categories counts twice). */
   public int domainCount() {
     return domainEntries;
+  }
+
+  /** Distinct domain names held. */
+  public int distinctDomainCount() {
+    return domains.size();
   }
 
   public int urlCount() {
     return urlEntries;
   }
 
-  private record Source(String category, String file) {}
+  public int expressionCount() {
+    return expressions.size();
+  }
 
-  private record UrlEntry(String entry, String pathPrefix, int source, int line) {
-    boolean matches(String path) {
-      if (!path.startsWith(pathPrefix)) {
-        return false;
+  private record Source(String category, String file, String fileColon) {
+    Source(String category, String file) {
+      this(category, file, file + ":");
+    }
+  }
+
+  /** Gathers evidence for one lookup; allocates nothing until something matches. */
+  private final class Collector
+      implements DomainMatcher.Hits, DomainMatcher.RefVisitor, UrlMatcher.Hits, ExpressionMatcher.Hits {
+    private final String host;
+    private String domainEntry;
+    List<Evidence> found;
+
+    Collector(String host) {
+      this.host = host;
+    }
+
+    private List<Evidence> building;
+
+    @Override
+    public void hit(int record, int start) {
+      int slot = (record * 0x9E3779B9) >>> (32 - EVIDENCE_CACHE_BITS);
+      CachedEvidence cached = evidenceCache[slot];
+      if (cached == null || cached.record() != record) {
+        domainEntry = host.substring(start);
+        building = new ArrayList<>(2);
+        domains.forEachRef(record, this);
+        cached = new CachedEvidence(record, building.toArray(Evidence[]::new));
+        evidenceCache[slot] = cached;
       }
-      if (path.length() == pathPrefix.length() || pathPrefix.endsWith("/")) {
-        return true;
+      if (found == null) {
+        found = new ArrayList<>(cached.evidence().length + 1);
       }
-      char next = path.charAt(pathPrefix.length());
-      return next == '/' || next == '?' || next == '&' || next == '#';
+      for (Evidence e : cached.evidence()) {
+        found.add(e);
+      }
+    }
+
+    @Override
+    public void ref(int source, int line) {
+      Source s = sources[source];
+      building.add(new Evidence(s.category, domainEntry, Evidence.Kind.DOMAIN, s.fileColon + line));
+    }
+
+    @Override
+    public void hit(UrlMatcher.Entry e) {
+      add(e.source(), e.entry(), Evidence.Kind.URL, e.line());
+    }
+
+    @Override
+    public void hit(ExpressionMatcher.Entry e) {
+      add(e.source(), e.regex(), Evidence.Kind.REGEX, e.line());
+    }
+
+    private void add(int src, String entry, Evidence.Kind kind, int line) {
+      if (found == null) {
+        found = new ArrayList<>(2);
+      }
+      Source s = sources[src];
+      found.add(new Evidence(s.category, entry, kind, s.fileColon + line));
+    }
+
+    /** Domain hits arrive shortest suffix first; callers expect the most specific first. */
+    void reverseDomainHits() {
+      if (found == null || found.size() < 2) {
+        return;
+      }
+      List<Evidence> ordered = new ArrayList<>(found.size());
+      int end = found.size();
+      while (end > 0) {
+        String entry = found.get(end - 1).entry();
+        int start = end - 1;
+        while (start > 0 && found.get(start - 1).entry().equals(entry)) {
+          start--;
+        }
+        ordered.addAll(found.subList(start, end));
+        end = start;
+      }
+      found = ordered;
     }
   }
 
   /** Collects entries; not thread-safe. Each {@code add} validates its entry and reports a bad one. */
   public static final class Builder {
     private final Map<String, int[]> domains = new HashMap<>();
-    private final Map<String, List<UrlEntry>> urls = new HashMap<>();
+    private final Map<String, List<UrlMatcher.Entry>> urls = new HashMap<>();
+    private final List<ExpressionMatcher.Entry> expressions = new ArrayList<>();
     private final List<Source> sources = new ArrayList<>();
     private final Map<Source, Integer> sourceIndex = new HashMap<>();
     private int domainEntries;
@@ -102,7 +196,8 @@ public final class Categoriser {
     private Builder() {}
 
     /**
-     * Adds a domain (or IP literal) entry.
+     * Adds a domain (or IP literal) entry. Unicode names are stored in their punycode form, so a list
+     * written either way matches a host written either way.
      *
      * @return {@code null} when added, else what is wrong with the entry
      */
@@ -159,9 +254,29 @@ public final class Categoriser {
         return "URL contains white space: '" + url + "'";
       }
       urls.computeIfAbsent(host, h -> new ArrayList<>(1))
-          .add(new UrlEntry(host + path, path, source(category, file), line));
+          .add(new UrlMatcher.Entry(host + path, path, source(category, file), line));
       urlEntries++;
       return null;
+    }
+
+    /**
+     * Adds a regular expression (RE2 syntax, a subset of POSIX ERE plus Perl classes; matched
+     * case-insensitively anywhere in {@code host/path?query}).
+     *
+     * @return {@code null} when added, else why the expression does not compile
+     */
+    public String addExpression(String category, String regex, String file, int line) {
+      String r = regex.strip();
+      if (r.isEmpty()) {
+        return "empty expression";
+      }
+      try {
+        expressions.add(
+            new ExpressionMatcher.Entry(r, ExpressionMatcher.compile(r), source(category, file), line));
+        return null;
+      } catch (PatternSyntaxException e) {
+        return "not a regular expression (" + e.getDescription() + "): '" + regex + "'";
+      }
     }
 
     private int source(String category, String file) {

@@ -20,9 +20,13 @@ final class HostNames {
     if (dot <= 0 || host.indexOf('.', dot + 1) < 0) {
       return host;
     }
-    String label = host.substring(0, dot);
-    String stem = label.replaceAll("[0-9]+$", "");
-    return stem.equals("www") || stem.equals("web") || stem.equals("ftp") ? host.substring(dot + 1) : host;
+    int stemEnd = dot;
+    while (stemEnd > 0 && host.charAt(stemEnd - 1) >= '0' && host.charAt(stemEnd - 1) <= '9') {
+      stemEnd--;
+    }
+    boolean strip = stemEnd == 3
+        && (host.startsWith("www") || host.startsWith("web") || host.startsWith("ftp"));
+    return strip ? host.substring(dot + 1) : host;
   }
 
   static boolean isIpLiteral(String host) {
@@ -52,7 +56,30 @@ final class HostNames {
     while (d.endsWith(".")) {
       d = d.substring(0, d.length() - 1);
     }
-    return d;
+    if (isPlainName(d)) {
+      return d; // the common case, kept cheap for million-line lists
+    }
+    try {
+      return UrlNormaliser.host(d); // IDN to punycode, IP literals to their one written form
+    } catch (IllegalArgumentException e) {
+      return d; // validate() reports it
+    }
+  }
+
+  /** Lower-case ASCII letters, digits, {@code -_.}, and a last label that is not a number. */
+  private static boolean isPlainName(String d) {
+    boolean lastLabelHasLetter = false;
+    for (int i = 0; i < d.length(); i++) {
+      char c = d.charAt(i);
+      if (c == '.') {
+        lastLabelHasLetter = false;
+      } else if ((c >= 'a' && c <= 'z') || c == '-' || c == '_') {
+        lastLabelHasLetter = true;
+      } else if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return lastLabelHasLetter;
   }
 
   /** {@code null} when the (normalised) entry is a usable host name or IP literal, else the problem. */

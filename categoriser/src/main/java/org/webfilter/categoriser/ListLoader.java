@@ -3,6 +3,7 @@ package org.webfilter.categoriser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +12,17 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Reads list files into a {@link Categoriser.Builder}. Lines are plain text, one entry per line; blank
+ * Reads list files into a {@link Categoriser.Builder}: UT1 folders, plain one-domain-per-line files,
+ * hosts files, URL-prefix files and expression files. Lines are plain text, one entry per line; blank
  * lines and {@code #} comments are skipped; a line that is not a valid entry is reported with its file
- * and line number and skipped, and loading goes on.
+ * and line number and skipped, and loading goes on. Bad files cannot take the process down: overlong
+ * lines and binary data are reported and skipped, and at most {@value #MAX_PROBLEMS_PER_FILE} problems
+ * per file are listed (the rest are counted).
  */
 public final class ListLoader {
 
@@ -32,8 +38,10 @@ public final class ListLoader {
   }
 
   /**
-   * Loads a UT1-format root: every folder {@code <root>/<folder>/} with a {@code domains} and/or {@code
-   * urls} file, under the category the map gives the folder. Symbolic-link folders (UT1's aliases such
+   * Loads a UT1-format root: every folder {@code <root>/<folder>/} with a {@code domains}, {@code urls}
+   * and/or {@code expressions} file, under the category the map gives the folder. (UT1's optional
+   * {@code adult/very_restrictive_expression} is not loaded: it blocks far more than adult content; load
+   * it with {@link #loadExpressions} where that is wanted.) Symbolic-link folders (UT1's aliases such
    * as {@code porn -> adult}) are skipped so nothing is loaded twice.
    */
   public static Report loadUt1Root(Path root, CategoryMap map, Categoriser.Builder into) {
@@ -55,6 +63,7 @@ public final class ListLoader {
       }
       Path domains = folder.resolve("domains");
       Path urls = folder.resolve("urls");
+      Path expressions = folder.resolve("expressions");
       boolean any = false;
       if (Files.isRegularFile(domains)) {
         total = total.plus(loadDomains(domains, category, into));
@@ -62,6 +71,10 @@ public final class ListLoader {
       }
       if (Files.isRegularFile(urls)) {
         total = total.plus(loadUrls(urls, category, into));
+        any = true;
+      }
+      if (Files.isRegularFile(expressions)) {
+        total = total.plus(loadExpressions(expressions, category, into));
         any = true;
       }
       if (any) {
@@ -73,17 +86,49 @@ public final class ListLoader {
 
   /** Loads a file of domains, one per line, under one category. */
   public static Report loadDomains(Path file, String category, Categoriser.Builder into) {
-    return load(file, false, category, into);
+    return load(file, Kind.DOMAINS, category, into);
   }
 
   /** Loads a file of URL prefixes ({@code host/path}), one per line, under one category. */
   public static Report loadUrls(Path file, String category, Categoriser.Builder into) {
-    return load(file, true, category, into);
+    return load(file, Kind.URLS, category, into);
   }
 
-  private static Report load(Path file, boolean urls, String category, Categoriser.Builder into) {
+  /**
+   * Loads a hosts file ({@code 0.0.0.0 ads.example other.example}, {@code 127.0.0.1 x.example}, with
+   * {@code #} comments) as domains under one category. The address is ignored; {@code localhost} and
+   * the other loopback and multicast names such files carry are skipped; a line with a single name is
+   * read as a plain domain, so mixed files load too.
+   */
+  public static Report loadHosts(Path file, String category, Categoriser.Builder into) {
+    return load(file, Kind.HOSTS, category, into);
+  }
+
+  /**
+   * Loads a UT1/squidGuard {@code expressions} file: one regular expression per line, matched
+   * case-insensitively against {@code host/path?query} in linear time (RE2/J). An expression that does
+   * not compile is reported with its file and line and skipped. Lines are not comment-stripped after
+   * the first character, since {@code #} may be part of an expression.
+   */
+  public static Report loadExpressions(Path file, String category, Categoriser.Builder into) {
+    return load(file, Kind.EXPRESSIONS, category, into);
+  }
+
+  /** Longer lines are reported and skipped: no list entry is this long, so the file is not a list. */
+  static final int MAX_LINE = 4096;
+  /** Problems listed per file; beyond this they are counted in one final problem. */
+  static final int MAX_PROBLEMS_PER_FILE = 100;
+
+  private enum Kind { DOMAINS, URLS, HOSTS, EXPRESSIONS }
+
+  private static final Set<String> HOSTS_FILE_NAMES = Set.of(
+      "localhost", "localhost.localdomain", "local", "broadcasthost", "ip6-localhost", "ip6-loopback",
+      "ip6-localnet", "ip6-mcastprefix", "ip6-allnodes", "ip6-allrouters", "ip6-allhosts", "0.0.0.0");
+
+  private static Report load(Path file, Kind kind, String category, Categoriser.Builder into) {
     String name = file.toString();
     List<ListProblem> problems = new ArrayList<>();
+    int dropped = 0;
     int added = 0;
     // Third-party lists are not always UTF-8: replace undecodable bytes instead of failing the file.
     CharsetDecoder utf8 =
@@ -96,28 +141,83 @@ public final class ListLoader {
       int lineNo = 0;
       for (String line; (line = r.readLine()) != null; ) {
         lineNo++;
-        String entry = stripComment(line);
-        if (entry.isEmpty()) {
-          continue;
-        }
-        String problem =
-            urls
-                ? into.addUrl(category, entry, name, lineNo)
-                : into.addDomain(category, entry, name, lineNo);
-        if (problem == null) {
-          added++;
+        String problem;
+        if (line.length() > MAX_LINE) {
+          problem = "line longer than " + MAX_LINE + " characters";
+        } else if (line.indexOf('\0') >= 0) {
+          problem = "binary data, not text";
         } else {
-          problems.add(new ListProblem(name, lineNo, problem));
+          String entry = kind == Kind.EXPRESSIONS ? stripExpressionComment(line) : stripComment(line);
+          if (entry.isEmpty()) {
+            continue;
+          }
+          int[] count = {0};
+          problem = add(kind, entry, category, name, lineNo, into, count);
+          added += count[0];
+        }
+        if (problem != null) {
+          if (problems.size() < MAX_PROBLEMS_PER_FILE) {
+            problems.add(new ListProblem(name, lineNo, problem));
+          } else {
+            dropped++;
+          }
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       problems.add(new ListProblem(name, 0, "cannot read: " + e.getMessage()));
     }
-    return new Report(urls ? 0 : added, urls ? added : 0, 0, problems);
+    if (dropped > 0) {
+      problems.add(new ListProblem(name, 0, dropped + " more unusable lines not listed"));
+    }
+    return new Report(kind == Kind.URLS ? 0 : kind == Kind.EXPRESSIONS ? 0 : added,
+        kind == Kind.URLS ? added : 0, 0, problems);
+  }
+
+  /** Adds one line's entries, counting them; returns the (first) problem or null. */
+  private static String add(
+      Kind kind, String entry, String category, String file, int line, Categoriser.Builder into, int[] count) {
+    switch (kind) {
+      case URLS -> {
+        return counted(into.addUrl(category, entry, file, line), count);
+      }
+      case EXPRESSIONS -> {
+        return counted(into.addExpression(category, entry, file, line), count);
+      }
+      case HOSTS -> {
+        String[] fields = entry.split("\\s+");
+        if (fields.length == 1) {
+          return counted(into.addDomain(category, fields[0], file, line), count);
+        }
+        String problem = null;
+        for (int i = 1; i < fields.length; i++) {
+          if (HOSTS_FILE_NAMES.contains(fields[i].toLowerCase(Locale.ROOT))) {
+            continue;
+          }
+          String p = counted(into.addDomain(category, fields[i], file, line), count);
+          problem = problem == null ? p : problem;
+        }
+        return problem;
+      }
+      default -> {
+        return counted(into.addDomain(category, entry, file, line), count);
+      }
+    }
+  }
+
+  private static String counted(String problem, int[] count) {
+    if (problem == null) {
+      count[0]++;
+    }
+    return problem;
   }
 
   private static String stripComment(String line) {
     int hash = line.indexOf('#');
     return (hash >= 0 ? line.substring(0, hash) : line).strip();
+  }
+
+  private static String stripExpressionComment(String line) {
+    String s = line.strip();
+    return s.startsWith("#") ? "" : s;
   }
 }

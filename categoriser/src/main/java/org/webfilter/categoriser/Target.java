@@ -3,30 +3,38 @@ package org.webfilter.categoriser;
 import java.util.Locale;
 
 /**
- * A request target, normalised for matching: lower-case host without a trailing dot or IPv6 brackets,
- * explicit port, and the path with query ({@code ""} for a CONNECT tunnel, whose path is unknown).
+ * A request target, normalised for matching (every constructor and factory applies the same rules, see
+ * {@code UrlNormaliser}): lower-case host without a trailing dot or IPv6 brackets, percent-decoded and in
+ * punycode when internationalised, IPv4 in dotted decimal (however it was written) and IPv6 in RFC 5952
+ * form; an explicit port; and the path with query ({@code ""} for a CONNECT tunnel, whose path is
+ * unknown), with dot segments and repeated slashes removed and unreserved characters decoded.
+ *
+ * <p>For a request that names a host twice (absolute URI and {@code Host} header) see {@link
+ * RequestTargets}.
  */
 public record Target(String host, int port, String path) {
 
   public Target {
-    host = normaliseHost(host);
+    host = UrlNormaliser.host(host);
     if (host.isEmpty()) {
       throw new IllegalArgumentException("empty host");
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port " + port + " (expected: 0-65535)");
     }
-    path = path == null ? "" : path;
+    path = path == null ? "" : UrlNormaliser.path(path);
   }
 
   /**
    * Parses what an operator or a log line gives: {@code http://host:port/path?q}, {@code https://...},
-   * {@code host:port} (a CONNECT target) or a bare {@code host}.
+   * {@code host:port} (a CONNECT target) or a bare {@code host}. As browsers do, tabs and line breaks
+   * anywhere are dropped, {@code \\} ends the host like {@code /}, userinfo ({@code user:pass@}) is not
+   * part of the host, and an empty port means the default one.
    *
    * @throws IllegalArgumentException with a message naming what was wrong
    */
   public static Target parse(String urlOrHost) {
-    String s = urlOrHost.trim();
+    String s = stripTabsAndNewlines(urlOrHost).trim();
     int scheme = s.indexOf("://");
     if (scheme < 0) {
       return parseAuthority(s, 80, "");
@@ -39,9 +47,12 @@ public record Target(String host, int port, String path) {
           default -> throw new IllegalArgumentException("unsupported scheme '" + protocol + "' in " + s);
         };
     String rest = s.substring(scheme + 3);
-    int slash = indexOfAny(rest, "/?#");
+    int slash = indexOfAny(rest, "/?#\\");
     String authority = slash < 0 ? rest : rest.substring(0, slash);
     String path = slash < 0 ? "/" : rest.substring(slash);
+    if (path.startsWith("\\")) {
+      path = "/" + path.substring(1);
+    }
     if (path.startsWith("?")) {
       path = "/" + path;
     }
@@ -71,20 +82,23 @@ public record Target(String host, int port, String path) {
       }
       host = authority.substring(1, end);
       if (authority.length() > end + 1) {
-        port = parsePort(authority.substring(end + 1), authority);
+        port = parsePort(authority.substring(end + 1), authority, defaultPort);
       }
     } else {
       int colon = authority.lastIndexOf(':');
       if (colon >= 0 && authority.indexOf(':') == colon) {
         host = authority.substring(0, colon);
-        port = parsePort(authority.substring(colon), authority);
+        port = parsePort(authority.substring(colon), authority, defaultPort);
       }
     }
     return new Target(host, port, path);
   }
 
-  private static int parsePort(String colonPort, String authority) {
-    if (!colonPort.startsWith(":") || colonPort.length() == 1) {
+  private static int parsePort(String colonPort, String authority, int defaultPort) {
+    if (colonPort.equals(":")) {
+      return defaultPort;
+    }
+    if (!colonPort.startsWith(":") || colonPort.length() > 6) {
       throw new IllegalArgumentException("bad port in " + authority);
     }
     try {
@@ -103,15 +117,11 @@ public record Target(String host, int port, String path) {
     return -1;
   }
 
-  static String normaliseHost(String host) {
-    String h = host.trim().toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
+  private static String stripTabsAndNewlines(String s) {
+    if (s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+      return s;
     }
-    while (h.endsWith(".")) {
-      h = h.substring(0, h.length() - 1);
-    }
-    return h;
+    return s.replace("\t", "").replace("\n", "").replace("\r", "");
   }
 
   /** The URL this target stands for, as logged: {@code host:port} for a tunnel. */
