@@ -86,7 +86,8 @@ class AllInOneTest {
     users.put(new User("dsl", "staff", Set.of(UiRole.DSL), UserStore.hash("dsl-pass-1")));
     users.put(new User("ict", "staff", Set.of(UiRole.ICT), UserStore.hash("ict-pass-1")));
     Map<String, String> resolve =
-        Map.of("outlook.office365.com", "127.0.0.1", "www.school-news.test", "127.0.0.1", "gmail.com", "127.0.0.1");
+        Map.of("outlook.office365.com", "127.0.0.1", "www.school-news.test", "127.0.0.1", "gmail.com", "127.0.0.1",
+            "en.wikipedia.org", "127.0.0.1");
     // A pupil may CONNECT only to the configured ports: add the HTTPS origin's port to a copy of the
     // shipped configuration.
     HotReloadTest.copyTree(Path.of("../conf"), dir.resolve("conf"));
@@ -182,6 +183,15 @@ class AllInOneTest {
         n -> n.get("method").asText().equals("CONNECT"));
     assertEquals("https", connect.get("scheme").asText());
     assertEquals(origin.getHttpsPort(), connect.get("port").asInt());
+  }
+
+  @Test
+  void searchTerms_areDecodedIntoTheEvent() throws Exception {
+    HttpResponse<String> r = get(pupil,
+        "http://en.wikipedia.org:" + origin.getPort() + "/w/index.php?search=volcano+eruption%20diagram");
+    assertEquals(200, r.statusCode());
+    JsonNode e = awaitEvent("host=en.wikipedia.org&q=" + enc("volcano"), "dsl", "dsl-pass-1");
+    assertEquals("volcano eruption diagram", e.get("searchTerms").asText());
   }
 
   @Test

@@ -59,6 +59,11 @@ final class ConfiguredPolicy implements Policy {
   }
 
   @Override
+  public List<String> roleNames() {
+    return roles.keySet().stream().sorted().toList();
+  }
+
+  @Override
   public boolean hasRole(String role) {
     return roles.containsKey(role);
   }
@@ -92,6 +97,12 @@ final class ConfiguredPolicy implements Policy {
   }
 
   private static String describe(Evidence e) {
-    return (e.kind() == Evidence.Kind.URL ? "URL prefix " : "domain ") + e.entry() + " (" + e.source() + ")";
+    String kind =
+        switch (e.kind()) {
+          case URL -> "URL prefix ";
+          case DOMAIN -> "domain ";
+          case REGEX -> "expression ";
+        };
+    return kind + e.entry() + " (" + e.source() + ")";
   }
 }

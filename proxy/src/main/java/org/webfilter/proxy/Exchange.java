@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.webfilter.categoriser.SearchQuery;
+import org.webfilter.categoriser.SearchTerms;
 import org.webfilter.categoriser.Target;
 import org.webfilter.events.AccessEvent;
 import org.webfilter.policy.Decision;
@@ -42,6 +44,7 @@ final class Exchange {
   private volatile String host;
   private volatile int port;
   private volatile String url;
+  private volatile String searchTerms;
   private volatile List<String> categories = List.of();
   private volatile AccessEvent.Verdict verdict = AccessEvent.Verdict.BLOCK;
   private volatile String rule;
@@ -80,6 +83,8 @@ final class Exchange {
     host = t.host();
     port = t.port();
     url = t.display(scheme());
+    // Autocomplete requests carry every keystroke ("c", "ca", "cat"): log only the search itself.
+    searchTerms = SearchTerms.extract(t).filter(q -> !q.suggest()).map(SearchQuery::terms).orElse(null);
   }
 
   /** For requests whose target could not be parsed: log what was asked for. */
@@ -176,7 +181,7 @@ final class Exchange {
             host,
             port,
             url,
-            null,
+            searchTerms,
             categories,
             verdict,
             rule,
