@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.webfilter.categoriser.PhraseScore;
+import org.webfilter.categoriser.PhraseScorer;
+import org.webfilter.categoriser.SearchQuery;
+import org.webfilter.categoriser.SearchTerms;
 import org.webfilter.categoriser.Target;
 import org.webfilter.policy.config.RoleSettings;
 import org.webfilter.policy.config.SchoolCalendar;
@@ -66,7 +70,7 @@ final class CompiledRole {
   }
 
   /** Steps 2-5 of SPEC §2 for a target already known not to be {@code illegal}. */
-  Decision decide(Target target, Set<String> categories, Instant at, List<String> trace) {
+  Decision decide(Target target, Set<String> categories, Instant at, List<String> trace, PhraseScorer phrases) {
     String role = settings.name();
     RuleSet rules = rulesAt(at, trace);
 
@@ -97,6 +101,11 @@ final class CompiledRole {
         ? "3. no category, so no blocked category of role " + role + " matches"
         : "3. none of " + String.join(", ", categories) + " is blocked for role " + role);
 
+    Decision byPhrases = decideByPhrases(target, categories, rules, trace, phrases);
+    if (byPhrases != null) {
+      return byPhrases;
+    }
+
     for (String c : categories) {
       String by = rules.loggedBy(c);
       if (by != null) {
@@ -107,6 +116,34 @@ final class CompiledRole {
     }
     trace.add("5. allowed: nothing blocks this request: decided");
     return new Decision(Verdict.ALLOW, "default.allow", "no rule blocks this request", null, categories, trace);
+  }
+
+  /**
+   * Step 4: the weighted phrases of the role's blocked categories, scored over the search terms (or,
+   * without a search, the address's path and query). {@code null} when nothing reaches the threshold.
+   */
+  private Decision decideByPhrases(
+      Target target, Set<String> categories, RuleSet rules, List<String> trace, PhraseScorer phrases) {
+    int threshold = settings.phraseThreshold();
+    if (threshold <= 0 || phrases.size() == 0 || target.path().isEmpty()) {
+      trace.add("4. no phrase threshold for role " + settings.name());
+      return null;
+    }
+    String text = SearchTerms.extract(target).map(SearchQuery::terms).orElse(target.path());
+    PhraseScore score = phrases.score(text);
+    for (var e : score.byCategory().entrySet()) {
+      String by = rules.blockedBy(e.getKey());
+      if (by != null && e.getValue() >= threshold) {
+        trace.add("4. phrases of category " + e.getKey() + " score " + e.getValue() + " (threshold " + threshold
+            + "): " + score.matches().stream().filter(m -> m.category().equals(e.getKey()))
+                .map(m -> m.phrase() + " " + m.weight()).toList() + ": decided");
+        return new Decision(Verdict.BLOCK, by + ".phrase." + e.getKey(),
+            "the words of this request score " + e.getValue() + " for " + e.getKey() + " (threshold " + threshold + ")",
+            e.getKey(), categories, trace);
+      }
+    }
+    trace.add("4. no blocked category's phrases reach the threshold " + threshold);
+    return null;
   }
 
   private static String whyWins(RuleSet.Match winner, RuleSet.Match next) {

@@ -11,9 +11,10 @@ import java.util.Set;
 import org.webfilter.categoriser.Categorisation;
 import org.webfilter.categoriser.Categoriser;
 import org.webfilter.categoriser.Evidence;
+import org.webfilter.categoriser.PhraseScorer;
 import org.webfilter.categoriser.Target;
-import org.webfilter.policy.config.IdentitySettings;
 import org.webfilter.policy.config.IdentitySettings.NetworkRole;
+import org.webfilter.policy.config.IdentitySettings;
 import org.webfilter.policy.config.RoleSettings;
 
 /** The policy built from a validated configuration and loaded lists. Immutable apart from the user store. */
@@ -23,10 +24,16 @@ final class ConfiguredPolicy implements Policy {
   private final List<NetworkRole> networksMostSpecificFirst;
   private final IdentitySettings identity;
   private final UserStore users;
+  private final PhraseScorer phrases;
 
   ConfiguredPolicy(
-      Categoriser lists, Map<String, CompiledRole> roles, IdentitySettings identity, UserStore users) {
+      Categoriser lists,
+      Map<String, CompiledRole> roles,
+      IdentitySettings identity,
+      UserStore users,
+      PhraseScorer phrases) {
     this.lists = lists;
+    this.phrases = phrases;
     this.roles = Map.copyOf(roles);
     this.identity = identity;
     this.users = users;
@@ -87,7 +94,7 @@ final class ConfiguredPolicy implements Policy {
           Categories.ILLEGAL, categories, trace);
     }
     trace.add("1. not in the illegal category");
-    return r.decide(target, categories, at, trace);
+    return r.decide(target, categories, at, trace, phrases);
   }
 
   @Override

@@ -1,21 +1,25 @@
 package org.webfilter.policy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.webfilter.categoriser.CategoryMap;
 import org.webfilter.categoriser.Categoriser;
+import org.webfilter.categoriser.CategoryMap;
 import org.webfilter.categoriser.Evidence;
 import org.webfilter.categoriser.ListLoader;
 import org.webfilter.categoriser.ListProblem;
+import org.webfilter.categoriser.PhraseScorer;
 import org.webfilter.categoriser.Target;
 import org.webfilter.policy.config.ConfigError;
 import org.webfilter.policy.config.ConfigException;
-import org.webfilter.policy.config.RoleSettings;
 import org.webfilter.policy.config.RoleSettings.ListEntry;
+import org.webfilter.policy.config.RoleSettings;
 import org.webfilter.policy.config.WebfilterConfig;
 
 /** Builds a {@link Policy} from a validated configuration. */
@@ -69,7 +73,34 @@ public final class Policies {
     if (!errors.isEmpty()) {
       throw new ConfigException(List.copyOf(errors));
     }
-    return new ConfiguredPolicy(lists, roles, config.identity(), users);
+    return new ConfiguredPolicy(lists, roles, config.identity(), users, phrases(config));
+  }
+
+  /**
+   * The weighted phrase lists next to the configuration ({@code phrases/<language>/<category>.weighted}),
+   * scored against search terms and URL text for roles with a {@code phrase-threshold}.
+   *
+   * @throws ConfigException naming file and line of every unusable phrase line
+   */
+  static PhraseScorer phrases(WebfilterConfig config) throws ConfigException {
+    PhraseScorer.Builder b = PhraseScorer.builder();
+    Path root = config.file().toAbsolutePath().getParent().resolve("phrases");
+    List<ConfigError> errors = new ArrayList<>();
+    if (Files.isDirectory(root)) {
+      try (var languages = Files.list(root)) {
+        for (Path language : languages.filter(Files::isDirectory).sorted().toList()) {
+          for (ListProblem p : b.addLanguageFolder(language)) {
+            errors.add(new ConfigError(p.file(), p.line(), "", p.message()));
+          }
+        }
+      } catch (IOException e) {
+        errors.add(new ConfigError(root.toString(), 0, "", "cannot read: " + e.getMessage()));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return b.build();
   }
 
   /** Allow entries whose own host or URL the loaded lists put in {@code illegal}. */
