@@ -9,10 +9,12 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.webfilter.events.AlertEvent.Severity;
 import org.webfilter.kafka.embedded.EmbeddedKafka;
 import org.webfilter.policy.PolicyHolder;
 import org.webfilter.policy.PolicyLoader;
@@ -27,6 +29,8 @@ import org.webfilter.policy.config.WebfilterConfig;
 import org.webfilter.proxy.KafkaEventPublisher;
 import org.webfilter.proxy.ProxyOptions;
 import org.webfilter.proxy.ProxyServer;
+import org.webfilter.proxy.events.AlertRules;
+import org.webfilter.proxy.events.PublisherOptions;
 import org.webfilter.ui.LogsUi;
 
 /**
@@ -106,7 +110,8 @@ public final class Webfilter implements AutoCloseable {
     }
     if (parts != Parts.UI) {
       // Events that Kafka cannot take right now wait in the spool, on disk, and are replayed in order.
-      KafkaEventPublisher events = KafkaEventPublisher.start(kafka, config.dataDir().resolve("spool"));
+      KafkaEventPublisher events = KafkaEventPublisher.start(
+          kafka, PublisherOptions.defaults(config.dataDir().resolve("spool")), alertRules(config));
       running.push(events);
       ProxyServer proxy = ProxyServer.start(
           config.proxy(), policy, events, Clock.systemUTC(), Optional.empty(), proxyOptions(config));
@@ -135,6 +140,12 @@ public final class Webfilter implements AutoCloseable {
         .withRestrictRole(role -> policy.get().role(role)
             .map(r -> r.blockedCategories().contains("proxy-avoidance")).orElse(true))
         .withSafeSearchRole(role -> policy.get().role(role).map(RoleSettings::safeSearch).orElse(true));
+  }
+
+  private static AlertRules alertRules(WebfilterConfig config) {
+    return new AlertRules(config.alerts().stream()
+        .map(a -> new AlertRules.Rule(a.category(), Severity.valueOf(a.severity().toUpperCase(Locale.ROOT)), a.kind()))
+        .toList());
   }
 
   /** Puts an edited configuration in force, or keeps the old one and says why. */

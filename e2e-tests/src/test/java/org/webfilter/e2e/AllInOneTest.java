@@ -41,6 +41,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,6 +80,8 @@ class AllInOneTest {
     Path lists = dir.resolve("test-lists");
     Files.createDirectories(lists.resolve("adult"));
     Files.write(lists.resolve("adult/domains"), List.of("# test adult list", "adult-site.test"));
+    Files.createDirectories(lists.resolve("extremist"));
+    Files.write(lists.resolve("extremist/domains"), List.of("extremist-site.test"));
     // UT1's webmail list covers all of office365.com; the pupil role's allow entries must still win.
     Files.createDirectories(lists.resolve("webmail"));
     Files.write(lists.resolve("webmail/domains"), List.of("office365.com"));
@@ -192,6 +197,31 @@ class AllInOneTest {
     assertEquals(200, r.statusCode());
     JsonNode e = awaitEvent("host=en.wikipedia.org&q=" + enc("volcano"), "dsl", "dsl-pass-1");
     assertEquals("volcano eruption diagram", e.get("searchTerms").asText());
+  }
+
+  @Test
+  void extremistAttempt_isBlocked_andRaisesAHighSeverityAlertOnTheAlertsTopic() throws Exception {
+    HttpResponse<String> r = get(pupil, "http://extremist-site.test/join");
+    assertEquals(403, r.statusCode());
+    String header = r.headers().firstValue("X-Webfilter-Block").orElseThrow();
+    String ref = header.substring(header.indexOf("ref=") + 4);
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
+        "bootstrap.servers", webfilter.kafkaBootstrap(), "group.id", "alerts-test", "auto.offset.reset", "earliest"),
+        new StringDeserializer(), new StringDeserializer())) {
+      c.subscribe(List.of("webfilter.alerts"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> rec : c.poll(Duration.ofMillis(500))) {
+          JsonNode alert = JSON.readTree(rec.value());
+          if (alert.get("event").get("eventId").asText().equals(ref)) {
+            assertEquals("high", alert.get("severity").asText().toLowerCase());
+            assertEquals("extremist", alert.get("kind").asText());
+            return;
+          }
+        }
+      }
+      throw new AssertionError("no alert for event " + ref + " within 30 s");
+    }
   }
 
   @Test

@@ -122,13 +122,42 @@ public final class ConfigLoader {
     IdentitySettings identity = identity(y, top.get("identity"), roles.keySet());
     String usersFile = y.string(top.get("users-file"), "users-file", "");
     Path users = usersFile.isBlank() ? dataDir.resolve("users.yaml") : base.resolve(usersFile);
-    // `alerts` is accepted (SPEC §2) and read by the event-stream work; nothing to validate yet.
+    List<AlertRule> alerts =
+        top.containsKey("alerts") ? alerts(y, top.get("alerts"), knownCategories(lists)) : AlertRule.DEFAULTS;
 
     if (!errors.isEmpty()) {
       throw new ConfigException(List.copyOf(new LinkedHashSet<>(errors))); // a shared allow-list reports once
     }
     return new WebfilterConfig(
-        file, proxy, ui, dataDir.normalize(), kafka, lists, identity, users.normalize(), roles, calendar);
+        file, proxy, ui, dataDir.normalize(), kafka, lists, identity, users.normalize(), roles, calendar,
+        alerts);
+  }
+
+  private static final Set<String> ALERT = Set.of("category", "severity", "kind");
+
+  /** {@code alerts:} a list of {category, severity, kind}; each category at most once. */
+  private static List<AlertRule> alerts(YamlReader y, Node node, Set<String> known) {
+    List<AlertRule> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    List<Node> items = y.sequence(node, "alerts");
+    for (int i = 0; i < items.size(); i++) {
+      String path = "alerts[" + i + "]";
+      Map<String, Node> m = y.mapping(items.get(i), path, ALERT);
+      String category = y.string(m.get("category"), path + ".category", "");
+      String severity = y.string(m.get("severity"), path + ".severity", "");
+      if (!known.contains(category)) {
+        y.error(m.getOrDefault("category", items.get(i)), path + ".category", "unknown category '" + category + "'");
+      } else if (!seen.add(category)) {
+        y.error(m.get("category"), path + ".category", "category '" + category + "' has an alert rule already");
+      }
+      if (!AlertRule.SEVERITIES.contains(severity)) {
+        y.error(m.getOrDefault("severity", items.get(i)), path + ".severity",
+            "'" + severity + "' (expected one of: " + String.join(", ", AlertRule.SEVERITIES) + ")");
+      }
+      String kind = y.string(m.get("kind"), path + ".kind", category);
+      out.add(new AlertRule(category, severity, kind.isBlank() ? category : kind));
+    }
+    return out;
   }
 
   private static ProxySettings proxy(YamlReader y, Node node, ConfigOverrides o) {

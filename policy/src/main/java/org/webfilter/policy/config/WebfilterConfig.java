@@ -3,6 +3,7 @@ package org.webfilter.policy.config;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Map;
  * @param usersFile the users file (proxy and UI logins), {@code <data-dir>/users.yaml} by default
  * @param roles every role, inheritance resolved, in the order written
  * @param calendar the school's time zone and term dates, for time rules
+ * @param alerts which blocked or logged categories raise a safeguarding alert, and how urgent
  */
 public record WebfilterConfig(
     Path file,
@@ -23,9 +25,11 @@ public record WebfilterConfig(
     IdentitySettings identity,
     Path usersFile,
     Map<String, RoleSettings> roles,
-    SchoolCalendar calendar) {
+    SchoolCalendar calendar,
+    List<AlertRule> alerts) {
 
   public WebfilterConfig {
     roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
+    alerts = List.copyOf(alerts);
   }
 }

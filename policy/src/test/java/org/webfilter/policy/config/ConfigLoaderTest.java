@@ -84,4 +84,33 @@ class ConfigLoaderTest {
     assertEquals("10.0.0.5", c.proxy().resolve().get("intranet.test"));
     assertEquals(dir.resolve("d").resolve("users.yaml"), c.usersFile());
   }
+
+  @Test
+  void alerts_areRead_andBadOnesReportedWithLineAndKey() throws Exception {
+    Path f = write(
+        "alerts:",
+        "  - {category: extremist, severity: high}",
+        "  - {category: proxy-avoidance, severity: low, kind: circumvention}",
+        "roles: {pupil: {block-categories: [adult]}}");
+    WebfilterConfig c = ConfigLoader.load(f);
+    assertEquals(List.of(new AlertRule("extremist", "high", "extremist"),
+        new AlertRule("proxy-avoidance", "low", "circumvention")), c.alerts());
+
+    Path bad = write(
+        "alerts:",
+        "  - {category: extremist, severity: urgent}",
+        "  - {category: nonsense, severity: low}",
+        "  - {category: extremist, severity: low}",
+        "roles: {pupil: {block-categories: [adult]}}");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(bad));
+    List<String> errors = e.errors().stream().map(ConfigError::toString).toList();
+    assertTrue(errors.contains(bad + ":2: alerts[0].severity: 'urgent' (expected one of: low, medium, high, critical)"), errors.toString());
+    assertTrue(errors.contains(bad + ":3: alerts[1].category: unknown category 'nonsense'"), errors.toString());
+    assertTrue(errors.contains(bad + ":4: alerts[2].category: category 'extremist' has an alert rule already"), errors.toString());
+  }
+
+  @Test
+  void noAlertsSection_meansTheDefaults() throws Exception {
+    assertEquals(AlertRule.DEFAULTS, ConfigLoader.load(write("roles: {pupil: {block-categories: [adult]}}")).alerts());
+  }
 }
