@@ -34,4 +34,9 @@ public interface Policy {
   default Optional<RoleSettings> role(String name) {
     return Optional.empty();
   }
+
+  /** Every role's name, sorted (empty when the implementation does not know them). */
+  default java.util.List<String> roleNames() {
+    return java.util.List.of();
+  }
 }

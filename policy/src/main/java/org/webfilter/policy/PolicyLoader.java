@@ -2,6 +2,7 @@ package org.webfilter.policy;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.webfilter.categoriser.ListLoader;
@@ -10,6 +11,7 @@ import org.webfilter.policy.config.ConfigError;
 import org.webfilter.policy.config.ConfigException;
 import org.webfilter.policy.config.ConfigLoader;
 import org.webfilter.policy.config.ConfigOverrides;
+import org.webfilter.policy.config.PolicyEdits;
 import org.webfilter.policy.config.WebfilterConfig;
 
 /**
@@ -32,7 +34,19 @@ public final class PolicyLoader {
    * @throws ConfigException with every problem found, each naming file, line and key
    */
   public static Loaded load(Path configFile, ConfigOverrides overrides) throws ConfigException {
-    WebfilterConfig config = ConfigLoader.load(configFile, overrides);
+    return load(configFile, overrides, null, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #load(Path, ConfigOverrides)}, merging {@code edits} instead of the edits file ({@code
+   * null}: read {@code <data-dir>/policy-edits.yaml}); {@code clock} decides which edited allow entries
+   * have expired. The UI validates a proposed edit with this before writing it.
+   *
+   * @throws ConfigException with every problem found
+   */
+  public static Loaded load(Path configFile, ConfigOverrides overrides, PolicyEdits edits, Clock clock)
+      throws ConfigException {
+    WebfilterConfig config = ConfigLoader.load(configFile, overrides, edits, clock);
     List<ConfigError> errors = new ArrayList<>();
     UserStore users = null;
     try {

@@ -26,9 +26,121 @@ final class RoleInheritance {
 
   private record Resolved(RoleSettings settings, List<DeclaredTimeRule> rules) {}
 
+  private final Edits edits;
+
   RoleInheritance(YamlReader y, Map<String, RoleDeclaration> declared) {
+    this(y, declared, Edits.NONE);
+  }
+
+  RoleInheritance(YamlReader y, Map<String, RoleDeclaration> declared, Edits edits) {
     this.y = y;
     this.declared = declared;
+    this.edits = edits;
+  }
+
+  /**
+   * The UI's {@link PolicyEdits}, the file they came from (for errors and traces) and the instant that
+   * decides which entries have expired.
+   */
+  record Edits(PolicyEdits edits, String file, java.time.Instant now) {
+    static final Edits NONE = new Edits(PolicyEdits.EMPTY, PolicyEdits.FILE_NAME, java.time.Instant.EPOCH);
+
+    /** Unknown roles and categories, {@code illegal} unblocked, malformed entries. */
+    void validate(YamlReader y, Set<String> roles, Set<String> known) {
+      edits.roles().forEach((role, e) -> {
+        String path = "policy-edits.roles." + role;
+        if (!roles.contains(role)) {
+          y.errorAt(file, path, "unknown role '" + role + "'");
+        }
+        checkCategories(y, e.blockCategories(), known, path + ".block-categories");
+        checkCategories(y, e.unblockCategories(), known, path + ".unblock-categories");
+        checkCategories(y, e.logCategories(), known, path + ".log-categories");
+        checkCategories(y, e.unlogCategories(), known, path + ".unlog-categories");
+        if (e.unblockCategories().contains(org.webfilter.policy.Categories.ILLEGAL)) {
+          y.errorAt(file, path + ".unblock-categories", "'illegal' is always blocked; no role can allow it");
+        }
+        for (String c : e.blockCategories()) {
+          if (e.unblockCategories().contains(c)) {
+            y.errorAt(file, path + ".block-categories", "'" + c + "' is both blocked and unblocked");
+          }
+        }
+        checkEntries(y, e.allow(), path + ".allow");
+        checkEntries(y, e.block(), path + ".block");
+      });
+    }
+
+    private void checkCategories(YamlReader y, Set<String> cats, Set<String> known, String path) {
+      for (String c : cats) {
+        if (!known.contains(c)) {
+          y.errorAt(file, path, "unknown category '" + c + "'");
+        }
+      }
+    }
+
+    private void checkEntries(YamlReader y, List<PolicyEdits.EditedEntry> entries, String path) {
+      for (PolicyEdits.EditedEntry e : entries) {
+        String problem = ListEntries.problem(e.value().trim().toLowerCase(java.util.Locale.ROOT));
+        if (problem != null) {
+          y.errorAt(file, path, problem);
+        }
+      }
+    }
+  }
+
+  /** The role with the UI's edits of it applied; children inherit the result. */
+  private Resolved withEdits(Resolved r, RoleDeclaration d) {
+    PolicyEdits.RoleEdits e = edits.edits().role(d.name());
+    if (e.isEmpty()) {
+      return r;
+    }
+    RoleSettings s = r.settings();
+    Set<String> blocked = new LinkedHashSet<>(s.blockedCategories());
+    blocked.removeAll(e.unblockCategories());
+    blocked.addAll(e.blockCategories());
+    Set<String> logged = new LinkedHashSet<>(s.logOnlyCategories());
+    logged.removeAll(e.unlogCategories());
+    logged.addAll(e.logCategories());
+    List<ListEntry> allow = new ArrayList<>(s.allow());
+    List<ListEntry> block = new ArrayList<>(s.block());
+    allow.removeIf(x -> e.remove().contains(x.value()));
+    block.removeIf(x -> e.remove().contains(x.value()));
+    Set<String> ownAllow = new HashSet<>();
+    Set<String> ownBlock = new HashSet<>();
+    d.allow().forEach(x -> ownAllow.add(x.value()));
+    d.block().forEach(x -> ownBlock.add(x.value()));
+    ownAllow.removeAll(e.remove());
+    ownBlock.removeAll(e.remove());
+    Set<String> editAllow = new HashSet<>();
+    String path = "policy-edits.roles." + d.name();
+    for (PolicyEdits.EditedEntry x : e.allow()) {
+      if (x.expiredAt(edits.now())) {
+        continue;
+      }
+      String v = ListEntries.normalise(x.value().trim().toLowerCase(java.util.Locale.ROOT));
+      if (ownBlock.contains(v)) {
+        y.errorAt(edits.file(), path + ".allow",
+            "'" + v + "' is in both allow and block of role " + d.name() + " (block written in the configuration file)");
+        continue;
+      }
+      editAllow.add(v);
+      allow.removeIf(o -> o.value().equals(v));
+      block.removeIf(o -> o.value().equals(v));
+      allow.add(new ListEntry(v, edits.file(), path + ".allow[" + v + "]"));
+    }
+    for (PolicyEdits.EditedEntry x : e.block()) {
+      String v = ListEntries.normalise(x.value().trim().toLowerCase(java.util.Locale.ROOT));
+      if (editAllow.contains(v) || ownAllow.contains(v)) {
+        y.errorAt(edits.file(), path + ".block", "'" + v + "' is in both allow and block of role " + d.name());
+        continue;
+      }
+      allow.removeIf(o -> o.value().equals(v));
+      block.removeIf(o -> o.value().equals(v));
+      block.add(new ListEntry(v, edits.file(), path + ".block[" + v + "]"));
+    }
+    RoleSettings out =
+        new RoleSettings(s.name(), s.parent(), blocked, logged, allow, block, s.allowLists(), s.allowListEntries(),
+            s.timeRules(), s.safeSearch(), s.tlsInterception(), s.phraseThreshold());
+    return new Resolved(out, r.rules());
   }
 
   /** Every declared role, resolved, in the order written. */
@@ -66,7 +178,7 @@ final class RoleInheritance {
     stack.remove(stack.size() - 1);
     Resolved r = resolved.get(name); // already set when this role is part of a cycle
     if (r == null) {
-      r = merge(parent, d);
+      r = withEdits(merge(parent, d), d);
       resolved.put(name, r);
     }
     return r;
