@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.webfilter.policy.config.PolicyEdits;
 import org.webfilter.policy.config.RoleSettings;
 import org.webfilter.policy.config.WebfilterConfig;
 
@@ -44,6 +45,8 @@ final class ConfigWatcher implements AutoCloseable {
     paths.add(config.usersFile());
     paths.addAll(config.lists().roots());
     paths.add(config.dataDir().resolve("lists"));
+    paths.add(PolicyEdits.file(config.dataDir())); // the UI's policy edits
+    paths.add(config.file().toAbsolutePath().getParent().resolve("phrases"));
     for (RoleSettings r : config.roles().values()) {
       paths.addAll(r.allowLists());
     }

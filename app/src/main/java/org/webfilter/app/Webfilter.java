@@ -32,6 +32,7 @@ import org.webfilter.proxy.ProxyServer;
 import org.webfilter.proxy.events.AlertRules;
 import org.webfilter.proxy.events.PublisherOptions;
 import org.webfilter.ui.LogsUi;
+import org.webfilter.ui.PolicyAccess;
 
 /**
  * The running product: the one place where the pieces are wired together. {@code webfilter run} and the
@@ -104,7 +105,8 @@ public final class Webfilter implements AutoCloseable {
     kafkaBootstrap = kafka.bootstrap();
 
     if (parts != Parts.PROXY) {
-      LogsUi ui = LogsUi.start(config.ui(), kafka, config.dataDir(), users);
+      LogsUi ui = LogsUi.start(config.ui(), kafka, config.dataDir(), users,
+          new PolicyAccess(policy, configFile, overrides));
       running.push(ui);
       uiUrl = "http://" + host(config.ui().bind()) + ":" + ui.port();
     }

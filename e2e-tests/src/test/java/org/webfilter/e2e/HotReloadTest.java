@@ -14,15 +14,19 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.webfilter.app.Webfilter;
+import org.webfilter.policy.UiRole;
+import org.webfilter.policy.User;
+import org.webfilter.policy.UserStore;
 import org.webfilter.policy.config.ConfigOverrides;
 
 /** An edit of the configuration file takes effect in the running proxy; a bad edit is refused. */
@@ -47,8 +54,10 @@ class HotReloadTest {
   static void start() throws Exception {
     copyTree(Path.of("../conf"), dir.resolve("conf"));
     config = dir.resolve("conf/webfilter.yaml");
+    UserStore.open(dir.resolve("data/users.yaml"))
+        .put(new User("ict", "staff", Set.of(UiRole.ICT), UserStore.hash("ict-pass-1")));
     webfilter = Webfilter.start(config,
-        new ConfigOverrides(dir.resolve("data"), 0, 0, List.of(), null, Map.of("news.test", "127.0.0.1")),
+        new ConfigOverrides(dir.resolve("data"), 0, 0, List.of(), null, Map.of("news.test", "127.0.0.1", "ui-edit.news.test", "127.0.0.1")),
         Webfilter.Parts.ALL, new PrintStream(OutputStream.nullOutputStream()));
     origin.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("news")));
     pupil = HttpClient.newBuilder()
@@ -80,6 +89,24 @@ class HotReloadTest {
 
     Files.writeString(config, original);
     assertEquals(200, awaitStatus(url, 200));
+  }
+
+  @Test
+  void blockEntryAddedInTheUi_isEnforcedByTheProxyWithinFiveSeconds() throws Exception {
+    String url = "http://ui-edit.news.test:" + origin.getPort() + "/";
+    assertEquals(200, status(url));
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(webfilter.uiUrl() + "/api/lists/pupil/block"))
+            .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("ict:ict-pass-1".getBytes(StandardCharsets.UTF_8)))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("entry=ui-edit.news.test&reason=" + URLEncoder.encode("test of the UI edit path", StandardCharsets.UTF_8)))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
+    long t0 = System.nanoTime();
+    assertEquals(403, awaitStatus(url, 403));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms < 5_000, "in force after " + ms + " ms");
   }
 
   static int status(String url) throws Exception {

@@ -15,6 +15,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
@@ -160,8 +161,92 @@ final class EventStore implements AutoCloseable {
     if (e.searchTerms() != null) {
       d.add(new TextField("searchTerms", words(e.searchTerms()), Field.Store.NO));
     }
+    // Doc values for the reports' aggregates (Reports): read column-wise, without decoding JSON.
+    docValue(d, DV_USER, e.user());
+    docValue(d, DV_HOST, e.host() == null ? null : normaliseHost(e.host()));
+    docValue(d, DV_DECISION, e.decision().name());
+    docValue(d, DV_SEARCH, e.searchTerms() == null ? null
+        : e.searchTerms().length() > 512 ? e.searchTerms().substring(0, 512) : e.searchTerms());
+    for (String c : new java.util.TreeSet<>(e.categories())) {
+      d.add(new SortedSetDocValuesField(DV_CATEGORY, new BytesRef(c)));
+    }
     d.add(new StoredField(JSON, EventCodec.encode(e)));
     return d;
+  }
+
+  static final String DV_USER = "dv.user";
+  static final String DV_HOST = "dv.host";
+  static final String DV_DECISION = "dv.decision";
+  static final String DV_SEARCH = "dv.search";
+  static final String DV_CATEGORY = "dv.category";
+
+  private static void docValue(Document d, String field, String value) {
+    if (value != null && !value.isEmpty()) {
+      d.add(new SortedDocValuesField(field, new BytesRef(value)));
+    }
+  }
+
+  /** One matching event as the reports see it (fields may be null). */
+  record Row(long timeMillis, String user, String host, String decision, String searchTerms, List<String> categories) {}
+
+  /**
+   * Visits every event matching {@code query} (its filters only; limit and cursor are ignored), at most
+   * {@code max} of them, reading doc values only.
+   *
+   * @return how many were visited
+   */
+  long scan(EventQuery query, long max, java.util.function.Consumer<Row> visitor) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      long[] seen = {0};
+      searcher.search(toLucene(query), new org.apache.lucene.search.SimpleCollector() {
+        org.apache.lucene.index.NumericDocValues time;
+        org.apache.lucene.index.SortedDocValues user;
+        org.apache.lucene.index.SortedDocValues host;
+        org.apache.lucene.index.SortedDocValues decision;
+        org.apache.lucene.index.SortedDocValues search;
+        org.apache.lucene.index.SortedSetDocValues category;
+
+        @Override
+        protected void doSetNextReader(org.apache.lucene.index.LeafReaderContext ctx) throws IOException {
+          var r = ctx.reader();
+          time = org.apache.lucene.index.DocValues.getNumeric(r, TIME);
+          user = org.apache.lucene.index.DocValues.getSorted(r, DV_USER);
+          host = org.apache.lucene.index.DocValues.getSorted(r, DV_HOST);
+          decision = org.apache.lucene.index.DocValues.getSorted(r, DV_DECISION);
+          search = org.apache.lucene.index.DocValues.getSorted(r, DV_SEARCH);
+          category = org.apache.lucene.index.DocValues.getSortedSet(r, DV_CATEGORY);
+        }
+
+        @Override
+        public void collect(int doc) throws IOException {
+          if (seen[0] >= max) {
+            throw new org.apache.lucene.search.CollectionTerminatedException();
+          }
+          seen[0]++;
+          long t = time.advanceExact(doc) ? time.longValue() : 0;
+          List<String> cats = new ArrayList<>();
+          if (category.advanceExact(doc)) {
+            for (int i = 0; i < category.docValueCount(); i++) {
+              cats.add(category.lookupOrd(category.nextOrd()).utf8ToString());
+            }
+          }
+          visitor.accept(new Row(t, value(user, doc), value(host, doc), value(decision, doc), value(search, doc), cats));
+        }
+
+        private String value(org.apache.lucene.index.SortedDocValues dv, int doc) throws IOException {
+          return dv.advanceExact(doc) ? dv.lookupOrd(dv.ordValue()).utf8ToString() : null;
+        }
+
+        @Override
+        public org.apache.lucene.search.ScoreMode scoreMode() {
+          return org.apache.lucene.search.ScoreMode.COMPLETE_NO_SCORES;
+        }
+      });
+      return seen[0];
+    } finally {
+      searchers.release(searcher);
+    }
   }
 
   private static void keyword(Document d, String field, String value) {

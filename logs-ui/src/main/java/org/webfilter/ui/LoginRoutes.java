@@ -19,8 +19,9 @@ final class LoginRoutes {
   }
 
   void form(Context ctx) {
-    if (auth.identify(ctx).isPresent()) {
-      ctx.redirect("/events", HttpStatus.SEE_OTHER);
+    Optional<Auth.Principal> signedIn = auth.identify(ctx);
+    if (signedIn.isPresent()) {
+      ctx.redirect(WebApp.home(signedIn.get().user()), HttpStatus.SEE_OTHER);
       return;
     }
     ctx.html(Views.login(null, ""));
@@ -51,7 +52,7 @@ final class LoginRoutes {
     Sessions.Session s = sessions.create(user.get().name());
     setCookie(ctx, s.token(), Sessions.MAX_AGE.toSeconds());
     audit.record(name, "session.login", Map.of("ip", ctx.ip()));
-    ctx.redirect("/events", HttpStatus.SEE_OTHER);
+    ctx.redirect(WebApp.home(user.get()), HttpStatus.SEE_OTHER);
   }
 
   /** The CSRF token was already checked by {@link WebApp}'s filter. */

@@ -6,6 +6,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import io.javalin.config.RoutesConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.webfilter.policy.UserStore;
@@ -24,14 +31,49 @@ public final class LogsUi implements AutoCloseable {
   private final EventIngestor ingestor;
   private final EventStore store;
 
-  private LogsUi(Javalin web, EventIngestor ingestor, EventStore store) {
+  private final ScheduledExecutorService timer;
+
+  /** How often time-limited allow entries are checked for expiry. */
+  static final long EXPIRY_CHECK_SECONDS = 30;
+
+  private final AlertIngestor alertIngestor;
+
+  private LogsUi(
+      Javalin web,
+      EventIngestor ingestor,
+      AlertIngestor alertIngestor,
+      EventStore store,
+      ScheduledExecutorService timer) {
     this.web = web;
     this.ingestor = ingestor;
+    this.alertIngestor = alertIngestor;
     this.store = store;
+    this.timer = timer;
+  }
+
+  private static Thread daemon(Runnable r) {
+    Thread t = new Thread(r, "logs-ui-timer");
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Removes expired time-limited allow entries as a new policy version (audited as {@code system}). */
+  private static void expire(PolicyEditor editor, AuditLog audit) {
+    try {
+      PolicyEditor.Version v = editor.expireDue();
+      if (v != null) {
+        audit.record("system", v.action(), java.util.Map.of("version", Integer.toString(v.version()),
+            "diff", String.join("; ", v.diff())));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("expiring time-limited allow entries failed: {}", e.toString());
+    }
   }
 
   /**
    * Opens the index, starts consuming {@code kafka.accessTopic()} (group {@code webfilter-logs-ui})
+   * and {@code kafka.alertsTopic()} (group {@code webfilter-logs-ui-alerts}, kept in {@code
+   * <data-dir>/alerts.jsonl})
    * and serves the UI on {@code ui.bind():ui.port()}. Kafka need not be up yet: the ingester
    * retries.
    *
@@ -39,7 +81,24 @@ public final class LogsUi implements AutoCloseable {
    * @throws RuntimeException when the port cannot be bound
    */
   public static LogsUi start(UiSettings ui, KafkaSettings kafka, Path dataDir, UserStore users) {
-    return start(ui, kafka, dataDir, users, Clock.systemUTC());
+    return start(ui, kafka, dataDir, users, null, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(UiSettings, KafkaSettings, Path, UserStore)}, plus explain, policy editing
+   * (overlay {@code <data-dir>/policy-edits.yaml}, history {@code <data-dir>/policy-history.jsonl}),
+   * review requests ({@code <data-dir>/review-requests.json}) and the alerts inbox. {@code dataDir} must
+   * be the configuration's data directory, so that the edits written here are the ones the policy
+   * loader reads.
+   */
+  public static LogsUi start(
+      UiSettings ui, KafkaSettings kafka, Path dataDir, UserStore users, PolicyAccess policy) {
+    return start(ui, kafka, dataDir, users, policy, Clock.systemUTC());
+  }
+
+  static LogsUi start(
+      UiSettings ui, KafkaSettings kafka, Path dataDir, UserStore users, Clock clock) {
+    return start(ui, kafka, dataDir, users, null, clock);
   }
 
   /**
@@ -47,7 +106,12 @@ public final class LogsUi implements AutoCloseable {
    * nothing.
    */
   static LogsUi start(
-      UiSettings ui, KafkaSettings kafka, Path dataDir, UserStore users, Clock clock) {
+      UiSettings ui,
+      KafkaSettings kafka,
+      Path dataDir,
+      UserStore users,
+      PolicyAccess policy,
+      Clock clock) {
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
@@ -55,24 +119,59 @@ public final class LogsUi implements AutoCloseable {
     }
     EventStore store = EventStore.open(dataDir.resolve("index"));
     EventIngestor ingestor = null;
+    PolicyEditor editor = null;
+    ScheduledExecutorService timer = null;
+    AlertIngestor alertIngestor = null;
     try {
       AuditLog audit = new AuditLog(dataDir.resolve("audit.log"), clock);
       Sessions sessions = new Sessions(clock);
       Auth auth = new Auth(users, sessions, new LoginThrottle(clock));
+      List<Consumer<RoutesConfig>> more = new ArrayList<>();
+      AlertStore alerts = new AlertStore(dataDir.resolve("alerts.jsonl"));
+      more.add(new AlertRoutes(auth, alerts, store, audit, clock)::register);
+      more.add(new ReportRoutes(auth, new Reports(store), audit, clock)::register);
+      more.add(
+          new AdminRoutes(
+                  auth,
+                  users,
+                  sessions,
+                  audit,
+                  () -> policy == null ? List.of() : policy.policy().roleNames())
+              ::register);
+      if (policy != null) {
+        editor = new PolicyEditor(policy, dataDir, clock);
+        PolicyRoutes policyRoutes = new PolicyRoutes(auth, editor, audit, users, clock);
+        more.add(policyRoutes::register);
+        ReviewRoutes reviews =
+            new ReviewRoutes(
+                auth, new ReviewStore(dataDir.resolve("review-requests.json")), editor, audit, clock);
+        more.add(reviews::register);
+      }
       Javalin web =
           WebApp.create(
               ui,
               auth,
               new LoginRoutes(auth, sessions, audit),
-              new EventRoutes(auth, store, audit));
+              new EventRoutes(auth, store, audit),
+              more);
       web.start();
+      if (editor != null) {
+        PolicyEditor e = editor;
+        timer = Executors.newSingleThreadScheduledExecutor(LogsUi::daemon);
+        timer.scheduleWithFixedDelay(() -> expire(e, audit), 5, EXPIRY_CHECK_SECONDS, TimeUnit.SECONDS);
+      }
       if (kafka != null) {
         ingestor = new EventIngestor(kafka, store);
         ingestor.start();
+        alertIngestor = new AlertIngestor(kafka, alerts);
+        alertIngestor.start();
       }
       LOG.info("logs UI on http://{}:{}", ui.bind(), web.port());
-      return new LogsUi(web, ingestor, store);
+      return new LogsUi(web, ingestor, alertIngestor, store, timer);
     } catch (RuntimeException e) {
+      if (timer != null) {
+        timer.shutdownNow();
+      }
       closeQuietly(store);
       throw e;
     }
@@ -86,9 +185,15 @@ public final class LogsUi implements AutoCloseable {
   /** Stops the web server, then ingest, then closes the index. */
   @Override
   public void close() {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
     web.stop();
     if (ingestor != null) {
       ingestor.close();
+    }
+    if (alertIngestor != null) {
+      alertIngestor.close();
     }
     closeQuietly(store);
   }

@@ -62,6 +62,11 @@ final class Sessions {
     }
   }
 
+  /** Ends every session of {@code user} except {@code keepToken} (may be null), e.g. after a password change. */
+  void removeUser(String user, String keepToken) {
+    byToken.values().removeIf(s -> s.user().equals(user) && !s.token().equals(keepToken));
+  }
+
   private static boolean expired(Session s, Instant now) {
     return now.isAfter(s.created().plus(MAX_AGE)) || now.isAfter(s.lastSeen().plus(IDLE));
   }

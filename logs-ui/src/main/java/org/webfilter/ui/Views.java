@@ -70,7 +70,7 @@ final class Views {
     return h.toString();
   }
 
-  private static Html head(String title) {
+  static Html head(String title) {
     return new Html()
         .raw("<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">")
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -80,13 +80,26 @@ final class Views {
         .raw("<link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>");
   }
 
-  private static void header(Html h, User user, String csrf) {
+  static void header(Html h, User user, String csrf) {
     String roles =
         user.uiRoles().stream().map(UiRole::id).sorted().collect(Collectors.joining(", "));
-    h.raw("<header class=\"top\"><a class=\"brand\" href=\"/events\">webfilter</a>")
-        .raw("<nav><a href=\"/events\">Events</a></nav><div class=\"who\"><span>")
+    h.raw("<header class=\"top\"><a class=\"brand\" href=\"/\">webfilter</a><nav>");
+    boolean dsl = user.hasUiRole(UiRole.DSL) || user.hasUiRole(UiRole.ADMIN);
+    boolean ict = user.hasUiRole(UiRole.ICT) || user.hasUiRole(UiRole.ADMIN);
+    if (dsl) {
+      h.raw("<a href=\"/events\">Events</a><a href=\"/alerts\">Alerts</a><a href=\"/reports\">Reports</a>");
+    }
+    h.raw("<a href=\"/explain\">Why blocked?</a>");
+    if (ict) {
+      h.raw("<a href=\"/policy\">Policy</a><a href=\"/policy/history\">History</a>")
+          .raw("<a href=\"/reviews\">Reviews</a>");
+    }
+    if (user.hasUiRole(UiRole.ADMIN)) {
+      h.raw("<a href=\"/admin/users\">Users</a><a href=\"/admin/audit\">Audit</a>");
+    }
+    h.raw("</nav><div class=\"who\"><span><a href=\"/password\" title=\"Change password\">")
         .text(user.name())
-        .raw(" <span class=\"muted\">(")
+        .raw("</a> <span class=\"muted\">(")
         .text(roles)
         .raw(")</span></span>");
     if (csrf != null) {
@@ -136,7 +149,7 @@ final class Views {
     h.text(f.getOrDefault(name, "")).raw("\" placeholder=\"").text(hint).raw("\"></label>");
   }
 
-  private static void table(Html h, Page page) {
+  static void table(Html h, Page page) {
     if (page.events().isEmpty()) {
       h.raw("<p class=\"muted\">No events match.</p>");
       return;
@@ -182,7 +195,7 @@ final class Views {
     h.raw("</tbody></table></div>");
   }
 
-  private static void cell(Html h, Object value, String cssClass) {
+  static void cell(Html h, Object value, String cssClass) {
     h.raw(cssClass == null ? "<td>" : "<td class=\"" + cssClass + "\">").text(value).raw("</td>");
   }
 

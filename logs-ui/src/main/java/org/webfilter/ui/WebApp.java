@@ -7,7 +7,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import io.javalin.config.RoutesConfig;
+import org.webfilter.policy.UiRole;
+import org.webfilter.policy.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.webfilter.policy.config.UiSettings;
@@ -26,6 +31,16 @@ final class WebApp {
   private WebApp() {}
 
   static Javalin create(UiSettings ui, Auth auth, LoginRoutes login, EventRoutes events) {
+    return create(ui, auth, login, events, List.of());
+  }
+
+  /** As above, with more routes (policy, reviews, alerts, admin) registered by {@code more}. */
+  static Javalin create(
+      UiSettings ui,
+      Auth auth,
+      LoginRoutes login,
+      EventRoutes events,
+      List<Consumer<RoutesConfig>> more) {
     return Javalin.create(
         cfg -> {
           cfg.startup.showJavalinBanner = false;
@@ -39,7 +54,8 @@ final class WebApp {
               "/",
               ctx ->
                   ctx.redirect(
-                      auth.identify(ctx).isPresent() ? "/events" : "/login", HttpStatus.SEE_OTHER));
+                      auth.identify(ctx).map(p -> home(p.user())).orElse("/login"),
+                      HttpStatus.SEE_OTHER));
           cfg.routes.get("/login", login::form);
           cfg.routes.post("/login", login::submit);
           cfg.routes.post("/logout", login::logout);
@@ -47,6 +63,7 @@ final class WebApp {
           cfg.routes.get("/api/events", events::api);
           cfg.routes.get("/api/audit", events::auditApi);
           cfg.routes.get("/static/{file}", WebApp::staticFile);
+          more.forEach(m -> m.accept(cfg.routes));
           cfg.routes.exception(
               HttpError.class, (e, ctx) -> error(ctx, auth, e.status(), e.getMessage()));
           cfg.routes.exception(
@@ -56,6 +73,14 @@ final class WebApp {
                 error(ctx, auth, 500, "internal error; see the server log");
               });
         });
+  }
+
+  /** Where a user lands after signing in: the first page their UI roles may see. */
+  static String home(User user) {
+    if (user.hasUiRole(UiRole.DSL) || user.hasUiRole(UiRole.ADMIN)) {
+      return "/events";
+    }
+    return user.hasUiRole(UiRole.ICT) ? "/policy" : "/explain";
   }
 
   private static void securityHeaders(Context ctx) {
@@ -75,6 +100,11 @@ final class WebApp {
    */
   private static void checkStateChange(Context ctx, Auth auth) {
     if (Auth.isSafeMethod(ctx)) {
+      return;
+    }
+    if (ctx.path().equals(ReviewRoutes.PUBLIC_PATH)) {
+      // Posted by the proxy's block page (another origin) without a session; it changes nothing but
+      // the review queue, and ReviewRoutes validates, size-limits and rate-limits every field.
       return;
     }
     String origin = ctx.header("Origin");

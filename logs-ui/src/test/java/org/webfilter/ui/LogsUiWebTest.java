@@ -258,7 +258,7 @@ class LogsUiWebTest {
         http.get("/events", "Cookie", setCookie.substring(0, setCookie.indexOf(';')));
     assertEquals(200, page.statusCode());
     assertTrue(page.body().contains("webfilter"));
-    assertTrue(page.body().contains(">dsl <"), "signed-in user shown");
+    assertTrue(page.body().contains(">dsl</a> <"), "signed-in user shown");
     assertTrue(page.body().contains("Sign out"));
     assertTrue(page.body().contains("https://bet.example/"));
     assertEquals(
