@@ -104,17 +104,22 @@ public final class Webfilter implements AutoCloseable {
     }
     kafkaBootstrap = kafka.bootstrap();
 
+    KafkaEventPublisher events = null;
+    if (parts != Parts.UI) {
+      // Events that Kafka cannot take right now wait in the spool, on disk, and are replayed in order.
+      events = KafkaEventPublisher.start(
+          kafka, PublisherOptions.defaults(config.dataDir().resolve("spool")), alertRules(config));
+      running.push(events);
+    }
     if (parts != Parts.PROXY) {
+      KafkaEventPublisher publisher = events;
       LogsUi ui = LogsUi.start(config.ui(), kafka, config.dataDir(), users,
-          new PolicyAccess(policy, configFile, overrides));
+          new PolicyAccess(policy, configFile, overrides),
+          publisher == null ? null : () -> publisher.metrics().prometheusText());
       running.push(ui);
       uiUrl = "http://" + host(config.ui().bind()) + ":" + ui.port();
     }
     if (parts != Parts.UI) {
-      // Events that Kafka cannot take right now wait in the spool, on disk, and are replayed in order.
-      KafkaEventPublisher events = KafkaEventPublisher.start(
-          kafka, PublisherOptions.defaults(config.dataDir().resolve("spool")), alertRules(config));
-      running.push(events);
       ProxyServer proxy = ProxyServer.start(
           config.proxy(), policy, events, Clock.systemUTC(), Optional.empty(), proxyOptions(config));
       running.push(proxy);

@@ -269,6 +269,18 @@ class AllInOneTest {
   }
 
   @Test
+  void metrics_areServedForPrometheus_andCountPublishedEvents() throws Exception {
+    get(pupil, "http://gmail.com/for-metrics");
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(webfilter.uiUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), r.headers().toString());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(webfilter_\\w*produced\\w*) (\\d+)").matcher(r.body());
+    assertTrue(m.find(), r.body());
+    assertTrue(Long.parseLong(m.group(2)) >= 1, r.body());
+  }
+
+  @Test
   void malformedRequest_gets400_andTheProxyKeepsServing() throws Exception {
     String response = raw("THIS IS NOT HTTP\r\n\r\n");
     assertTrue(response.startsWith("HTTP/1.1 400"), response);

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import io.javalin.config.RoutesConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +97,20 @@ public final class LogsUi implements AutoCloseable {
     return start(ui, kafka, dataDir, users, policy, Clock.systemUTC());
   }
 
+  /**
+   * As above, and serves {@code metrics} (Prometheus text format) on {@code GET /metrics} without
+   * login, like {@code /healthz}: counters only, no personal data.
+   */
+  public static LogsUi start(
+      UiSettings ui,
+      KafkaSettings kafka,
+      Path dataDir,
+      UserStore users,
+      PolicyAccess policy,
+      Supplier<String> metrics) {
+    return start(ui, kafka, dataDir, users, policy, Clock.systemUTC(), metrics);
+  }
+
   static LogsUi start(
       UiSettings ui, KafkaSettings kafka, Path dataDir, UserStore users, Clock clock) {
     return start(ui, kafka, dataDir, users, null, clock);
@@ -112,6 +127,17 @@ public final class LogsUi implements AutoCloseable {
       UserStore users,
       PolicyAccess policy,
       Clock clock) {
+    return start(ui, kafka, dataDir, users, policy, clock, null);
+  }
+
+  private static LogsUi start(
+      UiSettings ui,
+      KafkaSettings kafka,
+      Path dataDir,
+      UserStore users,
+      PolicyAccess policy,
+      Clock clock,
+      Supplier<String> metrics) {
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
@@ -138,6 +164,13 @@ public final class LogsUi implements AutoCloseable {
                   audit,
                   () -> policy == null ? List.of() : policy.policy().roleNames())
               ::register);
+      if (metrics != null) {
+        more.add(
+            routes ->
+                routes.get(
+                    "/metrics",
+                    ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.get())));
+      }
       if (policy != null) {
         editor = new PolicyEditor(policy, dataDir, clock);
         PolicyRoutes policyRoutes = new PolicyRoutes(auth, editor, audit, users, clock);
