@@ -146,7 +146,10 @@ public final class Webfilter implements AutoCloseable {
         .withConnectPorts(config.proxy().connectPorts())
         .withRestrictRole(role -> policy.get().role(role)
             .map(r -> r.blockedCategories().contains("proxy-avoidance")).orElse(true))
-        .withSafeSearchRole(role -> policy.get().role(role).map(RoleSettings::safeSearch).orElse(true));
+        .withSafeSearchRole(role -> policy.get().role(role).map(RoleSettings::safeSearch).orElse(true))
+        // The school CA is made on first start; roles with tls-interception get full-URL decisions.
+        .withInterception(config.dataDir().resolve("ca"),
+            role -> policy.get().role(role).map(RoleSettings::tlsInterception).orElse(false));
   }
 
   private static AlertRules alertRules(WebfilterConfig config) {

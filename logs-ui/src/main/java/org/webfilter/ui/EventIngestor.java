@@ -50,6 +50,8 @@ final class EventIngestor implements AutoCloseable {
     thread.start();
   }
 
+  private static final long COMMIT_INTERVAL_NANOS = 1_000_000_000L;
+
   private void run() {
     long backoff = 500;
     while (running) {
@@ -59,12 +61,21 @@ final class EventIngestor implements AutoCloseable {
           break; // close() ran before the consumer was published, so its wakeup() missed it
         }
         c.subscribe(List.of(kafka.accessTopic()));
+        long lastCommit = System.nanoTime();
+        boolean pending = false;
         while (running) {
           ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
           if (!records.isEmpty()) {
             store.add(decode(records));
+            store.refresh(); // searchable at once; durable at the next commit
+            pending = true;
+          }
+          // A Lucene commit fsyncs: under load do it about once a second, not once per poll.
+          if (pending && (records.isEmpty() || System.nanoTime() - lastCommit >= COMMIT_INTERVAL_NANOS)) {
             store.commit();
-            c.commitSync();
+            c.commitSync(); // only after the index is durable: a crash in between re-delivers, never loses
+            pending = false;
+            lastCommit = System.nanoTime();
           }
           backoff = 500;
         }

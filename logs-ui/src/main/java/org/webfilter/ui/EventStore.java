@@ -94,6 +94,11 @@ final class EventStore implements AutoCloseable {
     searchers.maybeRefreshBlocking();
   }
 
+  /** Makes added events searchable (near-real-time) without the cost of a durable commit. */
+  void refresh() throws IOException {
+    searchers.maybeRefreshBlocking();
+  }
+
   Page search(EventQuery query) throws IOException {
     IndexSearcher searcher = searchers.acquire();
     try {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.webfilter.categoriser.Categorisation;
 import org.webfilter.categoriser.Categoriser;
 import org.webfilter.categoriser.Evidence;
@@ -15,6 +16,7 @@ import org.webfilter.categoriser.PhraseScorer;
 import org.webfilter.categoriser.Target;
 import org.webfilter.policy.config.IdentitySettings.NetworkRole;
 import org.webfilter.policy.config.IdentitySettings;
+import org.webfilter.policy.config.LdapSettings;
 import org.webfilter.policy.config.RoleSettings;
 
 /** The policy built from a validated configuration and loaded lists. Immutable apart from the user store. */
@@ -25,6 +27,8 @@ final class ConfiguredPolicy implements Policy {
   private final IdentitySettings identity;
   private final UserStore users;
   private final PhraseScorer phrases;
+  /** Logins not in the users file are checked here; {@code null} without {@code identity.ldap}. */
+  private final Directory directory;
 
   ConfiguredPolicy(
       Categoriser lists,
@@ -32,6 +36,18 @@ final class ConfiguredPolicy implements Policy {
       IdentitySettings identity,
       UserStore users,
       PhraseScorer phrases) {
+    this(lists, roles, identity, users, phrases,
+        identity.ldap() == null ? null : LdapDirectory.shared(identity.ldap()));
+  }
+
+  ConfiguredPolicy(
+      Categoriser lists,
+      Map<String, CompiledRole> roles,
+      IdentitySettings identity,
+      UserStore users,
+      PhraseScorer phrases,
+      Directory directory) {
+    this.directory = directory;
     this.lists = lists;
     this.phrases = phrases;
     this.roles = Map.copyOf(roles);
@@ -43,8 +59,18 @@ final class ConfiguredPolicy implements Policy {
             .toList();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A login that is not in the users file, with {@code identity.ldap} configured, is checked against
+   * the directory: unless remembered, this blocks for up to {@code identity.ldap.timeout-ms}, so it must
+   * not be called on an event loop; use {@link #identifyAsync} there.
+   */
   @Override
   public Identification identify(InetAddress client, Credentials credentials) {
+    if (credentials != null && inDirectory(credentials)) {
+      return identifyAsync(client, credentials).join(); // bounded: the directory completes within timeout-ms
+    }
     if (credentials != null) {
       Optional<User> user = users.authenticate(credentials.user(), credentials.password());
       if (user.isEmpty() || !roles.containsKey(user.get().role())) {
@@ -63,6 +89,36 @@ final class ConfiguredPolicy implements Policy {
       }
     }
     return new Identification.Identified(new Identity(null, identity.defaultRole(), "default"));
+  }
+
+  /**
+   * Complete at once, except for a login checked against the directory that is not remembered: that
+   * completes on the directory's own threads within {@code identity.ldap.timeout-ms}.
+   */
+  @Override
+  public CompletableFuture<Identification> identifyAsync(InetAddress client, Credentials credentials) {
+    if (credentials == null || !inDirectory(credentials)) {
+      return CompletableFuture.completedFuture(identify(client, credentials));
+    }
+    String user = credentials.user();
+    return directory.authenticate(user, credentials.password()).thenApply(o -> fromDirectory(user, o));
+  }
+
+  /** Local users first: a name in the users file is never looked up in the directory. */
+  private boolean inDirectory(Credentials credentials) {
+    return directory != null && users.find(credentials.user()).isEmpty();
+  }
+
+  private Identification fromDirectory(String user, Directory.Outcome o) {
+    if (o instanceof Directory.Outcome.Authenticated a && roles.containsKey(a.role())) {
+      return new Identification.Identified(new Identity(a.user(), a.role(), a.via()));
+    }
+    if (o instanceof Directory.Outcome.Down && identity.ldap().whenDown() == LdapSettings.WhenDown.DEFAULT_ROLE) {
+      // the name is not verified, so it is not recorded as the user
+      return new Identification.Identified(
+          new Identity(null, identity.defaultRole(), "default (directory unreachable, login not checked)"));
+    }
+    return new Identification.LoginFailed(user);
   }
 
   @Override

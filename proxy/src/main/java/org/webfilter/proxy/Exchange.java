@@ -50,6 +50,8 @@ final class Exchange {
   private volatile String rule;
   private volatile String reason;
   private volatile int status;
+  /** Decrypted by the proxy (TLS interception): the request was seen in full, scheme https. */
+  private volatile boolean intercepted;
 
   Exchange(
       Clock clock,
@@ -72,7 +74,12 @@ final class Exchange {
   }
 
   String scheme() {
-    return connect ? "https" : "http";
+    return connect || intercepted ? "https" : "http";
+  }
+
+  /** Marks a request decrypted inside an intercepted tunnel, or the tunnel itself; set first. */
+  void intercepted() {
+    intercepted = true;
   }
 
   boolean finished() {
@@ -190,7 +197,7 @@ final class Exchange {
             bytesIn.get(),
             bytesOut.get(),
             duration,
-            false,
+            intercepted,
             proxyNode);
     try {
       sink.publish(e);

@@ -1,6 +1,10 @@
 package org.webfilter.proxy;
 
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -26,6 +30,8 @@ import java.util.function.Predicate;
  * @param headerTimeout a request head, or a tunnel's TLS ClientHello, must arrive within this time
  *     of its first byte (slowloris defence, default 10 s)
  * @param connectTimeout for a tunnel's upstream connection (default 15 s)
+ * @param interception TLS interception: which roles, the CA directory, the do-not-decrypt list
+ *     (default: {@link TlsInterception#off()})
  */
 public record ProxyOptions(
     Predicate<String> restrictRole,
@@ -37,7 +43,8 @@ public record ProxyOptions(
     int maxConnectionsPerClient,
     Duration idleTimeout,
     Duration headerTimeout,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    TlsInterception interception) {
 
   public ProxyOptions {
     Objects.requireNonNull(restrictRole, "restrictRole");
@@ -53,6 +60,7 @@ public record ProxyOptions(
     positive(idleTimeout, "idleTimeout");
     positive(headerTimeout, "headerTimeout");
     positive(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(interception, "interception");
   }
 
   /** The defaults documented on each component. */
@@ -67,43 +75,83 @@ public record ProxyOptions(
         256,
         Duration.ofSeconds(70),
         Duration.ofSeconds(10),
-        Duration.ofSeconds(15));
+        Duration.ofSeconds(15),
+        TlsInterception.off());
   }
 
   public ProxyOptions withRestrictRole(Predicate<String> p) {
     return new ProxyOptions(
         p, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
-        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout);
+        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout,
+        interception);
   }
 
   public ProxyOptions withSafeSearchRole(Predicate<String> p) {
     return new ProxyOptions(
         restrictRole, p, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
-        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout);
+        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout,
+        interception);
   }
 
   public ProxyOptions withConnectPorts(Set<Integer> ports) {
     return new ProxyOptions(
         restrictRole, safeSearchRole, ports, maxRequestLine, maxHeaderBytes, maxHeaderCount,
-        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout);
+        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout,
+        interception);
   }
 
   public ProxyOptions withLimits(int maxRequestLine, int maxHeaderBytes, int maxHeaderCount) {
     return new ProxyOptions(
         restrictRole, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
-        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout);
+        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout,
+        interception);
   }
 
   public ProxyOptions withMaxConnectionsPerClient(int n) {
     return new ProxyOptions(
         restrictRole, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
-        n, idleTimeout, headerTimeout, connectTimeout);
+        n, idleTimeout, headerTimeout, connectTimeout,
+        interception);
   }
 
   public ProxyOptions withTimeouts(Duration idle, Duration header, Duration connect) {
     return new ProxyOptions(
         restrictRole, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
-        maxConnectionsPerClient, idle, header, connect);
+        maxConnectionsPerClient, idle, header, connect, interception);
+  }
+
+  /**
+   * Turns TLS interception on for the roles {@code interceptRole} accepts (see {@link
+   * TlsInterception}); the school CA is kept in {@code caDirectory}, created on first start.
+   */
+  public ProxyOptions withInterception(Path caDirectory, Predicate<String> interceptRole) {
+    Objects.requireNonNull(caDirectory, "caDirectory");
+    return withInterception(
+        new TlsInterception(
+            caDirectory, interceptRole, interception.doNotDecrypt(), interception.extraTrust()));
+  }
+
+  public ProxyOptions withInterception(TlsInterception t) {
+    return new ProxyOptions(
+        restrictRole, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
+        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout, t);
+  }
+
+  /** Hosts tunnelled undecrypted in addition to {@link TlsInterception#DEFAULT_DO_NOT_DECRYPT}. */
+  public ProxyOptions withDoNotDecrypt(Set<String> hosts) {
+    return withInterception(
+        new TlsInterception(
+            interception.caDirectory(), interception.role(), hosts, interception.extraTrust()));
+  }
+
+  /** Certificates trusted for upstream servers in addition to the system trust store. */
+  public ProxyOptions withUpstreamTrust(Collection<X509Certificate> certificates) {
+    return withInterception(
+        new TlsInterception(
+            interception.caDirectory(),
+            interception.role(),
+            interception.doNotDecrypt(),
+            List.copyOf(certificates)));
   }
 
   private static void check(boolean ok, String key, Object value, String expected) {

@@ -33,11 +33,17 @@ public final class ProxyServer implements AutoCloseable {
   private final HttpProxyServer server;
   private final InetSocketAddress address;
   private final ExecutorService resolver;
+  private final Interception interception;
 
-  private ProxyServer(HttpProxyServer server, InetSocketAddress address, ExecutorService resolver) {
+  private ProxyServer(
+      HttpProxyServer server,
+      InetSocketAddress address,
+      ExecutorService resolver,
+      Interception interception) {
     this.server = server;
     this.address = address;
     this.resolver = resolver;
+    this.interception = interception;
   }
 
   /** Starts a proxy without a review button on its block pages. */
@@ -64,9 +70,12 @@ public final class ProxyServer implements AutoCloseable {
    * @param events receives one event per request, on Netty threads; must not block
    * @param clock request times and the time given to the policy
    * @param reviewUrl base URL of the logs UI; block pages then offer "Ask for a review"
-   * @param options circumvention checks, SafeSearch, tunnel ports, limits and timeouts
+   * @param options circumvention checks, SafeSearch, tunnel ports, limits, timeouts and TLS
+   *     interception
    * @throws IllegalArgumentException for a bind address or {@code proxy.resolve} entry that is no
    *     IP
+   * @throws IllegalStateException when TLS interception is on and its CA directory holds an
+   *     unusable CA (one file missing, key and certificate not a pair, key readable by others)
    */
   public static ProxyServer start(
       ProxySettings settings,
@@ -82,6 +91,8 @@ public final class ProxyServer implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     DestinationGuard guard = DestinationGuard.forThisMachine(settings.resolve());
     String via = viaName(settings.nodeName());
+    // creates the school CA on first start; a broken CA directory stops the start here
+    Interception interception = Interception.create(options.interception(), via, clock);
     ExecutorService resolver = Executors.newFixedThreadPool(4, daemonThreads("webfilter-resolver"));
     RequestFilters filters =
         new RequestFilters(
@@ -93,7 +104,8 @@ public final class ProxyServer implements AutoCloseable {
             new BlockPage(reviewUrl),
             options,
             resolver,
-            via);
+            via,
+            interception);
     ConnectionLimiter limiter = new ConnectionLimiter(options.maxConnectionsPerClient());
     GuardedServerGroup threads =
         new GuardedServerGroup(
@@ -119,11 +131,14 @@ public final class ProxyServer implements AutoCloseable {
     } catch (RuntimeException e) {
       resolver.shutdownNow();
       threads.shutdown(false);
+      if (interception != null) {
+        interception.close();
+      }
       throw e;
     }
     InetSocketAddress bound = server.getListenAddress();
     filters.bound(bound, pacHost(bound));
-    return new ProxyServer(server, bound, resolver);
+    return new ProxyServer(server, bound, resolver, interception);
   }
 
   /** The name in our {@code Via} entries, by which we also recognise a request loop. */
@@ -142,7 +157,7 @@ public final class ProxyServer implements AutoCloseable {
     return "webfilter";
   }
 
-  private static ThreadFactory daemonThreads(String name) {
+  static ThreadFactory daemonThreads(String name) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -182,5 +197,16 @@ public final class ProxyServer implements AutoCloseable {
   public void close() {
     server.stop();
     resolver.shutdownNow();
+    if (interception != null) {
+      interception.close();
+    }
+  }
+
+  /**
+   * The school CA certificate (PEM) when TLS interception is on, as served at {@code
+   * /webfilter-ca.crt}: for the UI to offer it for download.
+   */
+  public Optional<String> caCertificatePem() {
+    return Optional.ofNullable(interception).map(i -> i.ca.pem());
   }
 }

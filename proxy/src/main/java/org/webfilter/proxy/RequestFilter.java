@@ -18,6 +18,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.littleshoot.proxy.HttpFiltersAdapter;
 import org.slf4j.Logger;
@@ -75,6 +79,9 @@ final class RequestFilter extends HttpFiltersAdapter {
           + " failed</title></head><body style=\"font-family:sans-serif\"><h1>Login"
           + " failed</h1><p>The user name or password was not right. Please try"
           + " again.</p></body></html>";
+
+  /** Where devices fetch the school CA certificate (PEM) when TLS interception is on. */
+  static final String CA_PATH = "/webfilter-ca.crt";
 
   private static final HttpResponseStatus LOOP_DETECTED =
       new HttpResponseStatus(508, "Loop Detected");
@@ -150,6 +157,11 @@ final class RequestFilter extends HttpFiltersAdapter {
         if (p.equals("/proxy.pac") || p.equals("/wpad.dat")) {
           exchange.discard(); // not a web access
           return pac(host);
+        }
+        if (p.equals(CA_PATH) && shared.interception != null) {
+          exchange.discard(); // for device deployment; only when interception has a CA
+          return Responses.of(
+              HttpResponseStatus.OK, Responses.CA_CERT, shared.interception.ca.pem(), head);
         }
       }
       if (host == null || addressedToUs(host)) {
@@ -248,7 +260,7 @@ final class RequestFilter extends HttpFiltersAdapter {
     } else {
       Credentials c = offer instanceof ProxyLogin.Offered o ? o.credentials() : null;
       Policy policy = shared.policy.get();
-      id = policy.identify(client, c);
+      id = await(policy.identifyAsync(client, c), c);
     }
     if (id instanceof Identification.Identified ok) {
       return ok.identity();
@@ -260,6 +272,35 @@ final class RequestFilter extends HttpFiltersAdapter {
       exchange.proxyDecision("proxy.login-required", "proxy login required");
     }
     return null;
+  }
+
+  /** Backstop only: the policy completes every identification within its directory's timeout-ms. */
+  private static final long IDENTIFY_LIMIT_SECONDS = 61;
+
+  /**
+   * The identification, waited for when it is not complete yet.
+   *
+   * <p>Limitation: LittleProxy's {@code HttpFilters} are synchronous — {@link #clientToProxyRequest}
+   * must return the response (or {@code null} to forward) before it returns, and LittleProxy 2.8 offers
+   * no hook to suspend a request and resume it later. So the one identification that is not complete at
+   * once, a login checked against the LDAP directory ({@code identity.ldap}) and not remembered yet,
+   * blocks this event loop until the directory answers, at most {@code identity.ldap.timeout-ms} (the
+   * policy then completes it as "directory down"). Every other identification — networks, the users
+   * file, directory logins remembered in the policy's cache — is already complete and does not wait.
+   * If even the backstop passes, the login fails (closed).
+   */
+  private static Identification await(CompletableFuture<Identification> f, Credentials c) {
+    if (f.isDone()) {
+      return f.join();
+    }
+    try {
+      return f.get(IDENTIFY_LIMIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.error("proxy login of {} not checked", c, e);
+    }
+    return new Identification.LoginFailed(c == null ? null : c.user());
   }
 
   private FullHttpResponse challenge() {

@@ -29,6 +29,8 @@ final class RequestFilters implements HttpFiltersSource {
   final ExecutorService resolver;
   /** Our {@code Via} name: a request that already carries it has looped back to us. */
   final String viaName;
+  /** TLS interception (the school CA, leaf certificates); null when off. */
+  final Interception interception;
   private volatile InetSocketAddress bound;
   private volatile String pacHost;
 
@@ -41,7 +43,8 @@ final class RequestFilters implements HttpFiltersSource {
       BlockPage blockPage,
       ProxyOptions options,
       ExecutorService resolver,
-      String viaName) {
+      String viaName,
+      Interception interception) {
     this.settings = settings;
     this.policy = policy;
     this.events = events;
@@ -52,6 +55,7 @@ final class RequestFilters implements HttpFiltersSource {
     this.decider = new HostDecider(options.restrictRole());
     this.resolver = resolver;
     this.viaName = viaName;
+    this.interception = interception;
   }
 
   /** Called once the server is listening: the real port, and how PAC files name us by default. */

@@ -16,6 +16,7 @@ final class Responses {
   static final String TEXT = "text/plain; charset=utf-8";
   static final String HTML = "text/html; charset=utf-8";
   static final String PAC = "application/x-ns-proxy-autoconfig";
+  static final String CA_CERT = "application/x-x509-ca-cert";
   static final String BLOCK_HEADER = "X-Webfilter-Block";
   static final String REALM = "Basic realm=\"webfilter\"";
 

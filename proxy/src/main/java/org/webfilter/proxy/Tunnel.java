@@ -51,6 +51,11 @@ import org.webfilter.policy.Verdict;
  * </ol>
  *
  * The access event is published once the outcome is known: 403, 200 (connected) or 502.
+ *
+ * <p>With TLS interception on for the role and a server name not on the do-not-decrypt list
+ * ({@link TlsInterception}), step 3 instead decrypts the tunnel (see {@link #intercept}): this is
+ * why interception is not LittleProxy's {@code withManInTheMiddle}, which connects upstream before
+ * the ClientHello arrives.
  */
 final class Tunnel extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(Tunnel.class);
@@ -64,6 +69,10 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
     PEEKING,
     CONNECTING,
     RELAYING,
+    /** Waiting for the leaf certificate of an intercepted tunnel. */
+    INTERCEPTING,
+    /** Intercepted: bytes go on to the TLS and HTTP handlers behind this one ({@link Interceptor}). */
+    PASSING,
     CLOSED
   }
 
@@ -127,6 +136,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
     }
     switch (state) {
       case RELAYING -> upstream.write(buf, upstream.voidPromise());
+      case PASSING -> ctx.fireChannelRead(buf);
       case PEEKING -> {
         held = held == null ? buf : append(ctx, held, buf);
         ClientHello.Result r = ClientHello.peek(held);
@@ -154,7 +164,9 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (state == State.RELAYING) {
+    if (state == State.PASSING) {
+      ctx.fireChannelReadComplete();
+    } else if (state == State.RELAYING) {
       upstream.flush();
       if (!upstream.isWritable()) {
         ctx.channel().config().setAutoRead(false);
@@ -183,9 +195,11 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
     boolean connectIsIp = Circumvention.isIpLiteral(connect.host());
     Decision d = connectDecision;
     String name = connect.host(); // what SafeSearch looks at
+    String tlsName = first instanceof ClientHello.Hello ? connect.host() : null; // to intercept
     if (first instanceof ClientHello.Hello hello && hello.serverName() != null) {
       String sni = hello.serverName();
       Target sniTarget = new Target(sni, connect.port(), "");
+      tlsName = sniTarget.host();
       Decision sniDecision =
           shared.decider.decide(policy, role, sniTarget, exchange.time, false);
       if (connectIsIp) {
@@ -218,9 +232,70 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
     if (shared.options.safeSearchRole().test(role)) {
       host = SafeSearch.endpointFor(name).orElse(host);
     }
+    if (tlsName != null
+        && shared.interception != null
+        && shared.interception.intercepts(role, tlsName)) {
+      intercept(tlsName, tlsName.equals(name) ? host : tlsName);
+      return;
+    }
     state = State.CONNECTING;
     ctx.channel().config().setAutoRead(false);
     resolveAndConnect(host, connect.port());
+  }
+
+  /**
+   * Decrypts this tunnel: once the leaf certificate for {@code tlsName} is ready (made off the
+   * event loop), a server {@link io.netty.handler.ssl.SslHandler}, an HTTP codec and an {@link
+   * Interceptor} go in behind this handler, which from then on only passes bytes on, starting with
+   * the ClientHello it held back.
+   *
+   * @param connectHost where the interceptor connects for {@code tlsName} (a SafeSearch endpoint
+   *     may stand in)
+   */
+  private void intercept(String tlsName, String connectHost) {
+    state = State.INTERCEPTING;
+    ctx.channel().config().setAutoRead(false);
+    exchange.intercepted();
+    shared
+        .interception
+        .leaf(tlsName)
+        .whenComplete(
+            (leaf, err) -> {
+              try {
+                ctx.executor().execute(() -> startTls(tlsName, connectHost, leaf, err));
+              } catch (RejectedExecutionException e) {
+                // the event loop is shutting down: the channel goes with it
+              }
+            });
+  }
+
+  private void startTls(
+      String tlsName, String connectHost, Interception.Leaf leaf, Throwable err) {
+    if (state != State.INTERCEPTING) {
+      return; // the client went away meanwhile
+    }
+    if (err != null) {
+      LOG.warn("no certificate for {}: {}", tlsName, err.toString());
+      failed();
+      return;
+    }
+    Interceptor.install(
+        ctx,
+        NAME,
+        leaf.context().newHandler(ctx.alloc()),
+        shared.options,
+        new Interceptor(shared, exchange, role, tlsName, connect.port(), connectHost));
+    state = State.PASSING;
+    ByteBuf hello = held;
+    held = null;
+    exchange.status(200);
+    exchange.addBytesIn(hello == null ? 0 : hello.readableBytes());
+    exchange.finish(); // the tunnel's own event; each decrypted request has its own
+    if (hello != null) {
+      ctx.fireChannelRead(hello);
+      ctx.fireChannelReadComplete();
+    }
+    ctx.channel().config().setAutoRead(true);
   }
 
   private static Decision stricter(Decision a, Decision b) {

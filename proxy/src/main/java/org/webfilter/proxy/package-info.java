@@ -6,5 +6,8 @@
  * org.webfilter.proxy.EventSink} (Kafka in production). The public surface is {@link
  * org.webfilter.proxy.ProxyServer}, {@link org.webfilter.proxy.EventSink} and {@link
  * org.webfilter.proxy.KafkaEventPublisher}; LittleProxy and Netty types never leave this package.
+ * CONNECT tunnels are run by {@code Tunnel}, which decides on the TLS server name and, for roles
+ * with TLS interception ({@link org.webfilter.proxy.TlsInterception}), decrypts them with
+ * certificates from the school CA ({@code SchoolCa}, {@code Interception}, {@code Interceptor}).
  */
 package org.webfilter.proxy;

@@ -17,19 +17,19 @@ final class CollectingSink implements EventSink {
     events.add(e);
   }
 
-  /** The first event (in publication order) matching, waiting up to 5 s. */
+  /** The first event (in publication order) matching, waiting up to 30 s (shared build machines). */
   synchronized AccessEvent await(Predicate<AccessEvent> match) throws InterruptedException {
     for (AccessEvent e : seen) {
       if (match.test(e)) {
         return e;
       }
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       long left = deadline - System.nanoTime();
       AccessEvent e = left <= 0 ? null : events.poll(left, TimeUnit.NANOSECONDS);
       if (e == null) {
-        throw new AssertionError("no matching event in 5 s; seen: " + seen);
+        throw new AssertionError("no matching event in 30 s; seen: " + seen);
       }
       seen.add(e);
       if (match.test(e)) {

@@ -45,7 +45,7 @@ public final class ConfigLoader {
   private static final Set<String> KAFKA = Set.of("bootstrap", "topics", "properties");
   private static final Set<String> TOPICS = Set.of("access", "alerts", "partitions", "replication-factor");
   private static final Set<String> LISTS = Set.of("roots", "category-map");
-  private static final Set<String> IDENTITY = Set.of("default-role", "networks", "login-required");
+  private static final Set<String> IDENTITY = Set.of("default-role", "networks", "login-required", "ldap");
   private static final Set<String> NETWORK = Set.of("network", "role");
   private static final Set<String> TERM = Set.of("from", "to");
 
@@ -119,7 +119,7 @@ public final class ConfigLoader {
         roles(y, top.get("roles"), knownCategories(lists), base, !calendar.terms().isEmpty(),
             new RoleInheritance.Edits(edits, editsFile.toString(), clock.instant()));
     checkIllegalTier(y, roles, lists);
-    IdentitySettings identity = identity(y, top.get("identity"), roles.keySet());
+    IdentitySettings identity = identity(y, top.get("identity"), roles.keySet(), base);
     String usersFile = y.string(top.get("users-file"), "users-file", "");
     Path users = usersFile.isBlank() ? dataDir.resolve("users.yaml") : base.resolve(usersFile);
     List<AlertRule> alerts =
@@ -342,7 +342,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static IdentitySettings identity(YamlReader y, Node node, Set<String> roles) {
+  private static IdentitySettings identity(YamlReader y, Node node, Set<String> roles, Path base) {
     Map<String, Node> m = y.mapping(node, "identity", IDENTITY);
     String dflt = y.string(m.get("default-role"), "identity.default-role", "pupil");
     if (!roles.isEmpty() && !roles.contains(dflt)) {
@@ -369,7 +369,7 @@ public final class ConfigLoader {
       }
     }
     List<Cidr> login = y.parsedList(m.get("login-required"), "identity.login-required", Cidr::parse);
-    return new IdentitySettings(dflt, networks, login);
+    return new IdentitySettings(dflt, networks, login, LdapReader.read(y, m.get("ldap"), roles, base));
   }
 
   private static String localHostName() {
