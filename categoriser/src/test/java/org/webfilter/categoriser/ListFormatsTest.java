@@ -47,7 +47,7 @@ class ListFormatsTest {
 
   @Test
   void loadDomains_readsRealPlainFiles_fromSharedData() {
-    Path data = Path.of("../../shared/data");
+    Path data = SharedData.dir();
     Categoriser.Builder b = Categoriser.builder();
     ListLoader.Report hosts = ListLoader.loadDomains(data.resolve("hosts/hategroup-dnsbl/extremist/domains"), "extremist", b);
     ListLoader.Report blp = ListLoader.loadDomains(data.resolve("blocklistproject/vaping.txt"), "drugs", b);

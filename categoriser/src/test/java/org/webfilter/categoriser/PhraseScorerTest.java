@@ -17,7 +17,7 @@ class PhraseScorerTest {
   /** The shipped lists, read from the repository's conf/phrases. */
   static final Path SHIPPED = Path.of("../conf/phrases/english");
   /** E2Guardian's UK English lists (GPL data: used in tests only, never shipped). */
-  static final Path E2G = Path.of("../../shared/data/e2guardian/lists/phraselists/ukenglish");
+  static final Path E2G = SharedData.dir().resolve("e2guardian/lists/phraselists/ukenglish");
 
   private static PhraseScorer shipped;
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class Ut1FullLoadTest {
 
-  static final Path UT1 = Path.of("../../shared/data/ut1");
+  static final Path UT1 = SharedData.dir().resolve("ut1");
 
   private static Categoriser c;
   private static ListLoader.Report report;
