@@ -54,7 +54,9 @@ import org.webfilter.policy.Policy;
  * </ol>
  *
  * <p>Everything here runs on Netty event loops: no blocking I/O, the policy is an in-memory
- * snapshot, the event sink only enqueues.
+ * snapshot, the event sink only enqueues. One known exception: a proxy login that must be checked
+ * against LDAP and is not cached yet waits for the directory (bounded by its timeout), because
+ * LittleProxy's filters cannot suspend a request; see {@code await}.
  */
 final class RequestFilter extends HttpFiltersAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestFilter.class);
