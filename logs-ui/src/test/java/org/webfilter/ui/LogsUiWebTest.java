@@ -99,17 +99,11 @@ class LogsUiWebTest {
 
   /** Signs in through the form and returns the session cookie ({@code wf_session=...}). */
   static String login(String user) {
-    HttpResponse<String> r =
-        http.post("/login", Http.form(Map.of("username", user, "password", TestUsers.PASSWORD)));
-    assertEquals(303, r.statusCode(), r.body());
-    String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
-    return setCookie.substring(0, setCookie.indexOf(';'));
+    return LoginHelper.login(http, user);
   }
 
   static String csrfOf(String html) {
-    Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
-    assertTrue(m.find(), "no csrf field in page");
-    return m.group(1);
+    return LoginHelper.csrfOf(html);
   }
 
   @Test
