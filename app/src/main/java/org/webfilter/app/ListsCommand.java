@@ -2,16 +2,9 @@ package org.webfilter.app;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
-import org.webfilter.categoriser.CategoryMap;
-import org.webfilter.categoriser.Categoriser;
-import org.webfilter.categoriser.ListLoader;
+import org.webfilter.policy.Categories;
 import org.webfilter.policy.config.WebfilterConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,22 +16,25 @@ import picocli.CommandLine.Option;
 final class ListsCommand implements Runnable {
   @Override
   public void run() {
-    throw new Main.UsageError("lists: missing sub-command (try: lists import --from DIR)");
+    throw new Main.UsageError("lists: missing sub-command (try: lists import --from DIR-or-URL)");
   }
 
   /**
-   * Validates a UT1-format folder and copies it to {@code <data-dir>/lists/<name>}, which every start
-   * loads after the configured roots. The copy is swapped in by rename, so a failed import leaves the
-   * old lists in place.
+   * Validates UT1-format lists (a folder, or a {@code .tar.gz} over HTTP(S) such as UT1's {@code
+   * blacklists.tar.gz}) and swaps them in as {@code <data-dir>/lists/<name>}, which every start loads
+   * after the configured roots and which a running webfilter watches and reloads (see ConfigWatcher).
+   * A failed import leaves the old lists in place.
    */
   @Command(name = "import", mixinStandardHelpOptions = true,
-      description = "Import or update UT1-format lists from a folder into <data-dir>/lists/<name>.%n"
-          + "Validates first; on any error the old lists stay in force. A running product picks them up on restart.")
+      description = "Import or update UT1-format lists into <data-dir>/lists/<name>, from a folder or a .tar.gz URL%n"
+          + "(e.g. UT1's blacklists.tar.gz). Validates every line first; on any error the old lists stay in force.%n"
+          + "A running webfilter (run or proxy) notices the new lists and reloads them within seconds.")
   static final class Import implements Callable<Integer> {
     @Mixin ServerOptions options;
 
-    @Option(names = "--from", required = true, paramLabel = "DIR", description = "UT1-format folder (<category>/domains, urls)")
-    Path from;
+    @Option(names = "--from", required = true, paramLabel = "DIR-or-URL",
+        description = "UT1-format folder (<category>/domains, urls, expressions), or an http(s) URL of a .tar.gz of one")
+    String from;
 
     @Option(names = "--name", paramLabel = "NAME", description = "name of the imported set (default: ${DEFAULT-VALUE})")
     String name = "ut1";
@@ -49,70 +45,31 @@ final class ListsCommand implements Runnable {
       if (!name.matches("[a-z0-9_-]{1,40}")) {
         throw new Main.UsageError("--name " + name + " (expected lower-case letters, digits, - and _)");
       }
-      if (!Files.isDirectory(from)) {
-        throw new Main.UsageError("--from " + from + ": not a directory (importing from a URL is not supported yet)");
+      if (!ListImport.isUrl(from) && !Files.isDirectory(Path.of(from))) {
+        throw new Main.UsageError("--from " + from + ": not a directory, nor an http:// or https:// URL");
       }
       long t0 = System.nanoTime();
-      System.out.println("validating " + from + " ...");
-      ListLoader.Report r = ListLoader.loadUt1Root(from, new CategoryMap(config.lists().categoryMap()), Categoriser.builder());
-      if (!r.problems().isEmpty()) {
-        StringBuilder sb = new StringBuilder(r.problems().size() + " unusable line(s); nothing imported, the old lists stay:");
-        r.problems().stream().limit(200).forEach(p -> sb.append("\n  ").append(p));
+      ListImport.Outcome o;
+      try {
+        o = new ListImport(config.dataDir(), config.lists().categoryMap(), Categories.PRODUCT, System.out)
+            .run(from, name);
+      } catch (ListImport.InvalidLists e) {
+        StringBuilder sb = new StringBuilder(e.getMessage() + "; nothing imported, the old lists stay:");
+        e.problems.stream().limit(200).forEach(p -> sb.append("\n  ").append(p));
         throw new Main.UsageError(sb.toString());
+      } catch (ImportFailure e) {
+        System.err.println("webfilter: lists import: " + e.getMessage() + "; nothing imported, the old lists stay");
+        return 1;
       }
-      Path lists = config.dataDir().resolve("lists");
-      Path next = lists.resolve("." + name + ".new");
-      Path old = lists.resolve("." + name + ".old");
-      Path target = lists.resolve(name);
-      deleteTree(next);
-      deleteTree(old);
-      Files.createDirectories(next);
-      int folders = copyLists(from, next);
-      if (Files.exists(target)) {
-        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+      if (!o.unknownFolders().isEmpty()) {
+        System.out.println("note: " + o.unknownFolders().size() + " folder(s) are neither in lists.category-map nor a"
+            + " product category, and load under their own names: " + String.join(", ", o.unknownFolders()));
+        System.out.println("      map them (or map them to 'ignore') in lists.category-map of " + options.config);
       }
-      Files.move(next, target, StandardCopyOption.ATOMIC_MOVE);
-      deleteTree(old);
       System.out.printf("imported %,d domain and %,d URL entries in %d folders into %s (%.1f s)%n",
-          r.domains(), r.urls(), folders, target, (System.nanoTime() - t0) / 1e9);
-      System.out.println("restart webfilter to use them");
+          o.report().domains(), o.report().urls(), o.folders(), o.target(), (System.nanoTime() - t0) / 1e9);
+      System.out.println("a running webfilter reloads them within a few seconds; the next start loads them too");
       return 0;
-    }
-
-    private static int copyLists(Path from, Path to) throws IOException {
-      int folders = 0;
-      List<Path> dirs;
-      try (Stream<Path> s = Files.list(from)) {
-        dirs = s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
-      }
-      for (Path dir : dirs) {
-        boolean copied = false;
-        for (String file : List.of("domains", "urls")) {
-          Path src = dir.resolve(file);
-          if (Files.isRegularFile(src)) {
-            Path dst = to.resolve(dir.getFileName().toString()).resolve(file);
-            Files.createDirectories(dst.getParent());
-            Files.copy(src, dst);
-            copied = true;
-          }
-        }
-        if (copied) {
-          System.out.println("  " + dir.getFileName());
-          folders++;
-        }
-      }
-      return folders;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-      if (!Files.exists(p)) {
-        return;
-      }
-      try (Stream<Path> s = Files.walk(p)) {
-        for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(q);
-        }
-      }
     }
   }
 }

@@ -38,7 +38,11 @@ final class BenchData {
    * hosts/<source>/<category>/domains and blocklistproject/<list>.txt.
    */
   static Categoriser loadAll(Path data) {
-    Categoriser.Builder b = Categoriser.builder();
+    return loadAllInto(data, Categoriser.builder()).build();
+  }
+
+  /** As {@link #loadAll}, into a builder that can then build several variants. */
+  static Categoriser.Builder loadAllInto(Path data, Categoriser.Builder b) {
     try (Stream<Path> folders = Files.list(data.resolve("ut1"))) {
       for (Path folder : folders.filter(Files::isDirectory).sorted().toList()) {
         String category = folder.getFileName().toString();
@@ -55,7 +59,7 @@ final class BenchData {
     for (Path f : extraDomainFiles(data)) {
       ListLoader.loadDomains(f, categoryOf(f), b);
     }
-    return b.build();
+    return b;
   }
 
   static List<Path> extraDomainFiles(Path data) {

@@ -26,10 +26,16 @@ import org.webfilter.categoriser.Target;
  * Host → categories lookups against every domain list in {@code ../shared/data} (all of UT1, the hosts
  * lists and the Block List Project: about 1.6 M domain entries), for a Zipf-distributed mix of hits (list
  * entries and subdomains of entries) and misses (generated plausible hosts and popular unlisted sites),
- * side by side with a naive {@code HashSet<String>} parent-domain walk as the baseline.
+ * three ways side by side in one run:
  *
- * <p>{@link #categorise} is the production path and builds the evidence (category, entry, file:line) for
- * every hit; {@link #hashSetBaseline} only answers "listed or not", so it does less work per hit.
+ * <ul>
+ *   <li>{@link #hashSetBaseline}: a naive {@code HashSet<String>} parent-domain walk that only answers
+ *       "listed or not" and stops at the first hit (less work per hit than the others);
+ *   <li>{@link #categoriseUncached}: the compact domain tables alone (host cache off), building the
+ *       evidence (category, entry, file:line) for every hit;
+ *   <li>{@link #categoriseCached}: the production path, the same tables behind the default host cache
+ *       (Caffeine, {@value Categoriser#DEFAULT_HOST_CACHE_SIZE} hosts).
+ * </ul>
  *
  * <p>Run from the repository root (single thread, figures in docs/benchmarks.md):
  *
@@ -53,7 +59,12 @@ public class DomainMatchBenchmark {
   @Param({"0.3"})
   public double hitShare;
 
+  /** Hosts the cached variant keeps (the product's default unless overridden with {@code -p}). */
+  @Param({"100000"})
+  public int hostCacheSize;
+
   Categoriser categoriser;
+  Categoriser uncached;
   Set<String> baseline;
   Target[] targets;
   String[] hosts;
@@ -63,9 +74,12 @@ public class DomainMatchBenchmark {
     Path data = BenchData.root();
     long before = BenchData.usedHeapAfterGc();
     long t0 = System.nanoTime();
-    categoriser = BenchData.loadAll(data);
+    Categoriser.Builder builder = BenchData.loadAllInto(data, Categoriser.builder());
+    categoriser = builder.hostCacheSize(hostCacheSize).build();
     long loadMs = (System.nanoTime() - t0) / 1_000_000;
-    long compact = BenchData.usedHeapAfterGc() - before;
+    uncached = builder.hostCacheSize(0).build();
+    builder = null;
+    long compact = (BenchData.usedHeapAfterGc() - before) / 2;
 
     List<String> entries = BenchData.allEntries(data);
     before = BenchData.usedHeapAfterGc();
@@ -80,8 +94,15 @@ public class DomainMatchBenchmark {
     for (int i = 0; i < SEQUENCE; i++) {
       targets[i] = new Target(pool.get(sequence[i]), 443, "");
       hosts[i] = targets[i].host();
-      hits += categoriser.categorise(targets[i]).isEmpty() ? 0 : 1;
+      hits += uncached.categorise(targets[i]).isEmpty() ? 0 : 1;
     }
+    before = BenchData.usedHeapAfterGc();
+    for (Target t : targets) {
+      categoriser.categorise(t);
+    }
+    long cache = BenchData.usedHeapAfterGc() - before;
+    System.out.printf("host cache after one pass over the mix: %s, %.1f MB = %.0f B/host%n",
+        categoriser.hostCacheStats(), cache / 1e6, (double) cache / categoriser.hostCacheStats().size());
     System.out.printf(
         "%n%d domain entries (%d distinct) loaded and compiled in %d ms; retained heap %.1f MB = %.1f B/entry;"
             + " naive HashSet of %d names %.1f MB = %.1f B/name; query mix %.1f%% hits%n",
@@ -103,8 +124,13 @@ public class DomainMatchBenchmark {
   }
 
   @Benchmark
-  public Categorisation categorise(Cursor cursor) {
+  public Categorisation categoriseCached(Cursor cursor) {
     return categoriser.categorise(targets[cursor.advance()]);
+  }
+
+  @Benchmark
+  public Categorisation categoriseUncached(Cursor cursor) {
+    return uncached.categorise(targets[cursor.advance()]);
   }
 
   @Benchmark

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * An immutable set of domain, URL-prefix and expression lists, each entry tagged with a category.
@@ -17,10 +18,13 @@ import java.util.Map;
  * a.b.example.com}); IP-literal entries match only themselves. URL entries follow squidGuard: the host
  * without a leading {@code www.}, then a path prefix that matches the path and everything below it.
  * Expression entries are regular expressions (RE2 syntax, linear-time, case-insensitive) tried against
- * {@code host/path?query}.
+ * {@code host/path?query}; a literal prefilter skips those that cannot match (see {@code
+ * ExpressionMatcher}).
  *
  * <p>Domains are held compactly (one packed {@code byte[]} plus an {@code int} hash table; about 30
- * bytes per entry for the full UT1 lists, see docs/benchmarks.md), not as a map of strings.
+ * bytes per entry for the full UT1 lists, see docs/benchmarks.md), not as a map of strings. In front of
+ * them sits a bounded host cache (Caffeine, W-TinyLFU) of the domain evidence per host, so the popular
+ * head of the traffic never touches the tables; see {@link #hostCacheStats()}.
  */
 public final class Categoriser {
 
@@ -43,6 +47,18 @@ public final class Categoriser {
 
   private record CachedEvidence(int record, Evidence[] evidence) {}
 
+  /** Hosts whose domain evidence is kept unless the builder says otherwise. */
+  public static final int DEFAULT_HOST_CACHE_SIZE = 100_000;
+
+  /**
+   * Host → domain evidence (most specific first), including "no match", which is most of the traffic.
+   * Belongs to this instance: a list reload builds a new {@code Categoriser} with an empty cache, so a
+   * swapped list can never be answered from a stale entry, and nothing needs invalidating. {@code null}
+   * when disabled.
+   */
+  private final HostCache hostCache;
+  private final Function<String, Categorisation> matchDomains = this::matchDomains;
+
   private Categoriser(Builder b) {
     this.domains = DomainMatcher.of(b.domains);
     this.urls = new UrlMatcher(b.urls);
@@ -50,6 +66,7 @@ public final class Categoriser {
     this.sources = b.sources.toArray(Source[]::new);
     this.domainEntries = b.domainEntries;
     this.urlEntries = b.urlEntries;
+    this.hostCache = b.hostCacheSize == 0 ? null : new HostCache(b.hostCacheSize);
   }
 
   public static Builder builder() {
@@ -61,12 +78,42 @@ public final class Categoriser {
    * URL prefixes, then expressions.
    */
   public Categorisation categorise(Target target) {
+    Categorisation byHost = byHost(target.host());
+    if (urls.isEmpty() && expressions.size() == 0) {
+      return byHost;
+    }
     Collector c = new Collector(target.host());
-    domains.match(target.host(), HostNames.isIpLiteral(target.host()), c);
-    c.reverseDomainHits();
     urls.match(target.host(), target.path(), c);
     expressions.match(target.host(), target.path(), c);
+    if (c.found == null) {
+      return byHost;
+    }
+    if (byHost.isEmpty()) {
+      return new Categorisation(c.found);
+    }
+    List<Evidence> all = new ArrayList<>(byHost.evidence());
+    all.addAll(c.found);
+    return new Categorisation(all);
+  }
+
+  /** The domain evidence of a host, from the cache when it has it. */
+  private Categorisation byHost(String host) {
+    return hostCache == null ? matchDomains(host) : hostCache.get(host, matchDomains);
+  }
+
+  private Categorisation matchDomains(String host) {
+    Collector c = new Collector(host);
+    domains.match(host, HostNames.isIpLiteral(host), c);
+    c.reverseDomainHits();
     return c.found == null ? Categorisation.NONE : new Categorisation(c.found);
+  }
+
+  /**
+   * How the host cache has done since this instance was built (a reload starts from zero); all zero
+   * when the cache is disabled. Cheap enough to call on every metrics scrape.
+   */
+  public HostCacheStats hostCacheStats() {
+    return hostCache == null ? HostCacheStats.DISABLED : hostCache.stats();
   }
 
   /**
@@ -192,8 +239,21 @@ public final class Categoriser {
     private final Map<Source, Integer> sourceIndex = new HashMap<>();
     private int domainEntries;
     private int urlEntries;
+    private int hostCacheSize = DEFAULT_HOST_CACHE_SIZE;
 
     private Builder() {}
+
+    /**
+     * How many hosts' domain evidence to keep in memory (default {@value Categoriser#DEFAULT_HOST_CACHE_SIZE},
+     * roughly 15-25 MB when full; 0 turns the cache off).
+     */
+    public Builder hostCacheSize(int hosts) {
+      if (hosts < 0) {
+        throw new IllegalArgumentException("host cache size " + hosts + " (expected: 0 or more)");
+      }
+      this.hostCacheSize = hosts;
+      return this;
+    }
 
     /**
      * Adds a domain (or IP literal) entry. Unicode names are stored in their punycode form, so a list
@@ -269,6 +329,11 @@ public final class Categoriser {
       String r = regex.strip();
       if (r.isEmpty()) {
         return "empty expression";
+      }
+      long size = ExpressionSize.estimate(r);
+      if (size > ExpressionSize.MAX) {
+        return "expression too large (about " + size + " instructions once repetitions are unrolled, at most "
+            + ExpressionSize.MAX + "): '" + regex + "'";
       }
       try {
         expressions.add(

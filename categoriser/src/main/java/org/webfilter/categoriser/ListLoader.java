@@ -1,8 +1,8 @@
 package org.webfilter.categoriser;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -45,6 +45,22 @@ public final class ListLoader {
    * as {@code porn -> adult}) are skipped so nothing is loaded twice.
    */
   public static Report loadUt1Root(Path root, CategoryMap map, Categoriser.Builder into) {
+    return loadUt1Root(root, map, into, (folder, category, entries, rejected) -> {});
+  }
+
+  /** Told after each folder of a UT1 root is loaded, for progress output. */
+  public interface Progress {
+    /**
+     * @param category the product category the folder loaded as, or {@code null} when the map ignores it
+     * @param entries entries added (domains, URL prefixes and expressions)
+     * @param rejected lines that could not be used
+     */
+    void folder(String folder, String category, int entries, int rejected);
+  }
+
+  /** As {@link #loadUt1Root(Path, CategoryMap, Categoriser.Builder)}, reporting each folder. */
+  public static Report loadUt1Root(
+      Path root, CategoryMap map, Categoriser.Builder into, Progress progress) {
     if (!Files.isDirectory(root)) {
       return new Report(0, 0, 0, List.of(new ListProblem(root.toString(), 0, "not a directory")));
     }
@@ -59,26 +75,25 @@ public final class ListLoader {
     for (Path folder : folders) {
       String category = map.categoryFor(folder.getFileName().toString());
       if (category == null) {
+        progress.folder(folder.getFileName().toString(), null, 0, 0);
         continue;
       }
-      Path domains = folder.resolve("domains");
-      Path urls = folder.resolve("urls");
-      Path expressions = folder.resolve("expressions");
       boolean any = false;
-      if (Files.isRegularFile(domains)) {
-        total = total.plus(loadDomains(domains, category, into));
-        any = true;
-      }
-      if (Files.isRegularFile(urls)) {
-        total = total.plus(loadUrls(urls, category, into));
-        any = true;
-      }
-      if (Files.isRegularFile(expressions)) {
-        total = total.plus(loadExpressions(expressions, category, into));
-        any = true;
+      int entries = 0;
+      int rejected = 0;
+      for (Kind kind : List.of(Kind.DOMAINS, Kind.URLS, Kind.EXPRESSIONS)) {
+        Path file = folder.resolve(kind.fileName);
+        if (Files.isRegularFile(file)) {
+          FileResult r = load(file, kind, category, into);
+          total = total.plus(r.report());
+          entries += r.entries();
+          rejected += r.rejected();
+          any = true;
+        }
       }
       if (any) {
         total = total.plus(new Report(0, 0, 1, List.of()));
+        progress.folder(folder.getFileName().toString(), category, entries, rejected);
       }
     }
     return total;
@@ -86,12 +101,12 @@ public final class ListLoader {
 
   /** Loads a file of domains, one per line, under one category. */
   public static Report loadDomains(Path file, String category, Categoriser.Builder into) {
-    return load(file, Kind.DOMAINS, category, into);
+    return load(file, Kind.DOMAINS, category, into).report();
   }
 
   /** Loads a file of URL prefixes ({@code host/path}), one per line, under one category. */
   public static Report loadUrls(Path file, String category, Categoriser.Builder into) {
-    return load(file, Kind.URLS, category, into);
+    return load(file, Kind.URLS, category, into).report();
   }
 
   /**
@@ -101,7 +116,7 @@ public final class ListLoader {
    * read as a plain domain, so mixed files load too.
    */
   public static Report loadHosts(Path file, String category, Categoriser.Builder into) {
-    return load(file, Kind.HOSTS, category, into);
+    return load(file, Kind.HOSTS, category, into).report();
   }
 
   /**
@@ -111,38 +126,64 @@ public final class ListLoader {
    * the first character, since {@code #} may be part of an expression.
    */
   public static Report loadExpressions(Path file, String category, Categoriser.Builder into) {
-    return load(file, Kind.EXPRESSIONS, category, into);
+    return load(file, Kind.EXPRESSIONS, category, into).report();
   }
 
+  /**
+   * Larger files are reported and not read: UT1's biggest list (adult, 4.6 M domains) is about 130 MB;
+   * a file many times that would exhaust the heap rather than filter anything.
+   */
+  static final long MAX_FILE_BYTES = 512L << 20;
   /** Longer lines are reported and skipped: no list entry is this long, so the file is not a list. */
   static final int MAX_LINE = 4096;
   /** Problems listed per file; beyond this they are counted in one final problem. */
   static final int MAX_PROBLEMS_PER_FILE = 100;
 
-  private enum Kind { DOMAINS, URLS, HOSTS, EXPRESSIONS }
+  private enum Kind {
+    DOMAINS("domains"), URLS("urls"), HOSTS("hosts"), EXPRESSIONS("expressions");
+
+    /** The file's name in a UT1 folder. */
+    final String fileName;
+
+    Kind(String fileName) {
+      this.fileName = fileName;
+    }
+  }
 
   private static final Set<String> HOSTS_FILE_NAMES = Set.of(
       "localhost", "localhost.localdomain", "local", "broadcasthost", "ip6-localhost", "ip6-loopback",
       "ip6-localnet", "ip6-mcastprefix", "ip6-allnodes", "ip6-allrouters", "ip6-allhosts", "0.0.0.0");
 
-  private static Report load(Path file, Kind kind, String category, Categoriser.Builder into) {
+  private static FileResult load(Path file, Kind kind, String category, Categoriser.Builder into) {
     String name = file.toString();
     List<ListProblem> problems = new ArrayList<>();
     int dropped = 0;
     int added = 0;
+    int rejected = 0;
     // Third-party lists are not always UTF-8: replace undecodable bytes instead of failing the file.
     CharsetDecoder utf8 =
         StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(Files.newInputStream(file), utf8), 1 << 16)) {
+    try {
+      long size = Files.size(file);
+      if (size > MAX_FILE_BYTES) {
+        return new FileResult(new Report(0, 0, 0, List.of(new ListProblem(name, 0,
+            "file of " + size / (1 << 20) + " MB is too large (at most " + MAX_FILE_BYTES / (1 << 20)
+                + " MB): not loaded"))), 0, 1);
+      }
+    } catch (IOException e) {
+      problems.add(new ListProblem(name, 0, "cannot read: " + e.getMessage()));
+      return new FileResult(new Report(0, 0, 0, problems), 0, 1);
+    }
+    try (Reader in = new InputStreamReader(Files.newInputStream(file), utf8)) {
+      ListLines r = new ListLines(in, MAX_LINE);
       int lineNo = 0;
-      for (String line; (line = r.readLine()) != null; ) {
+      for (String line; (line = r.next()) != null; ) {
         lineNo++;
         String problem;
-        if (line.length() > MAX_LINE) {
+        if (line == ListLines.OVERLONG) {
           problem = "line longer than " + MAX_LINE + " characters";
         } else if (line.indexOf('\0') >= 0) {
           problem = "binary data, not text";
@@ -156,6 +197,7 @@ public final class ListLoader {
           added += count[0];
         }
         if (problem != null) {
+          rejected++;
           if (problems.size() < MAX_PROBLEMS_PER_FILE) {
             problems.add(new ListProblem(name, lineNo, problem));
           } else {
@@ -165,13 +207,18 @@ public final class ListLoader {
       }
     } catch (IOException | UncheckedIOException e) {
       problems.add(new ListProblem(name, 0, "cannot read: " + e.getMessage()));
+      rejected++;
     }
     if (dropped > 0) {
       problems.add(new ListProblem(name, 0, dropped + " more unusable lines not listed"));
     }
-    return new Report(kind == Kind.URLS ? 0 : kind == Kind.EXPRESSIONS ? 0 : added,
+    Report report = new Report(kind == Kind.URLS ? 0 : kind == Kind.EXPRESSIONS ? 0 : added,
         kind == Kind.URLS ? added : 0, 0, problems);
+    return new FileResult(report, added, rejected);
   }
+
+  /** One file's report, with the entries it added of any kind and every line it rejected. */
+  private record FileResult(Report report, int entries, int rejected) {}
 
   /** Adds one line's entries, counting them; returns the (first) problem or null. */
   private static String add(

@@ -35,6 +35,10 @@ final class UrlMatcher {
     entries.forEach((host, list) -> byHost.put(host, list.toArray(Entry[]::new)));
   }
 
+  boolean isEmpty() {
+    return byHost.isEmpty();
+  }
+
   void match(String host, String path, Hits hits) {
     if (path.isEmpty() || byHost.isEmpty()) {
       return;
