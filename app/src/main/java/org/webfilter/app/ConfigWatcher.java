@@ -16,8 +16,8 @@ import org.webfilter.policy.config.RoleSettings;
 import org.webfilter.policy.config.WebfilterConfig;
 
 /**
- * Watches the files a policy is made of (the configuration, its list roots, allow-list files and the
- * users file) and calls {@code onChange} on its own thread when any of them changes, so an edit takes
+ * Watches the files a policy is made of (the configuration, its list roots and {@code lists.sources},
+ * allow-list files, the UI's policy edits and the users file) and calls {@code onChange} on its own thread when any of them changes, so an edit takes
  * effect within seconds without a restart. Polling file times is deliberate: it works the same on every
  * file system, and a list root has only a few hundred files.
  */
@@ -47,6 +47,7 @@ final class ConfigWatcher implements AutoCloseable {
     paths.add(config.dataDir().resolve("lists"));
     paths.add(PolicyEdits.file(config.dataDir())); // the UI's policy edits
     paths.add(config.file().toAbsolutePath().getParent().resolve("phrases"));
+    config.lists().sources().forEach(s -> paths.add(s.path())); // lists.sources files and folders
     for (RoleSettings r : config.roles().values()) {
       paths.addAll(r.allowLists());
     }

@@ -32,9 +32,12 @@ final class Loading {
 
   /** Loads configuration, every list root (with progress on {@code out}) and users, and builds the policy. */
   static PolicyLoader.Loaded policy(Path file, ConfigOverrides overrides, PrintStream out) {
-    for (Path root : config(file, overrides).lists().roots()) {
+    WebfilterConfig config = config(file, overrides);
+    for (Path root : config.lists().roots()) {
       out.println("loading lists from " + root + " ...");
     }
+    config.lists().sources().forEach(s ->
+        out.println("loading " + s.format().key() + " list " + s.path() + " as " + s.category() + " ..."));
     long t0 = System.nanoTime();
     PolicyLoader.Loaded loaded;
     try {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.webfilter.categoriser.Evidence;
 import org.webfilter.categoriser.PhraseScore;
 import org.webfilter.categoriser.PhraseScorer;
 import org.webfilter.categoriser.SearchQuery;
@@ -80,7 +81,10 @@ final class CompiledRole {
         trace.add("2. " + m.describe() + " of role " + role + " matches");
       }
       RuleSet.Match w = matches.get(0);
-      String why = matches.size() == 1 ? "the only matching explicit entry" : whyWins(w, matches.get(1));
+      // Explain the win over the best entry that would have decided otherwise, if there is one.
+      RuleSet.Match rival = matches.stream().skip(1).filter(m -> m.allow() != w.allow()).findFirst()
+          .orElse(matches.size() > 1 ? matches.get(1) : null);
+      String why = rival == null ? "the only matching explicit entry" : whyWins(w, rival);
       String over = overridden(rules, categories, w.allow());
       trace.add("2. " + (w.allow() ? "allowed" : "blocked") + " by " + w.describe() + ": " + why + over + ": decided");
       return w.allow()
@@ -148,13 +152,15 @@ final class CompiledRole {
 
   private static String whyWins(RuleSet.Match winner, RuleSet.Match next) {
     if (winner.kind() != next.kind()) {
-      return "a URL prefix is more specific than a domain";
+      return "a " + RuleSet.kindName(winner.kind()) + " is more specific than a " + RuleSet.kindName(next.kind());
     }
-    if (winner.entry().length() != next.entry().length()) {
+    if (winner.specificity() != next.specificity()) {
       return "the longest matching entry is the most specific";
     }
     if (!winner.allow() && next.allow()) {
-      return "a block entry wins a tie with an allow-list entry";
+      return winner.kind() == Evidence.Kind.REGEX
+          ? "regular expressions are not ranked by length: a block expression wins over an allow expression"
+          : "a block entry wins a tie with an allow-list entry";
     }
     return "equally specific entries agree";
   }

@@ -92,17 +92,30 @@ final class ConfiguredPolicy implements Policy {
   }
 
   /**
-   * Complete at once, except for a login checked against the directory that is not remembered: that
-   * completes on the directory's own threads within {@code identity.ldap.timeout-ms}.
+   * Complete at once, except for a login not verified recently: a users-file password is checked with
+   * bcrypt (tens of milliseconds, on purpose) on {@link #LOGIN_CHECKS}, and a directory login on the
+   * directory's own threads within {@code identity.ldap.timeout-ms}. So a caller on an event loop never
+   * waits for either.
    */
   @Override
   public CompletableFuture<Identification> identifyAsync(InetAddress client, Credentials credentials) {
-    if (credentials == null || !inDirectory(credentials)) {
+    if (credentials == null || (!inDirectory(credentials) && users.remembers(credentials.user(), credentials.password()))) {
       return CompletableFuture.completedFuture(identify(client, credentials));
+    }
+    if (!inDirectory(credentials)) {
+      return CompletableFuture.supplyAsync(() -> identify(client, credentials), LOGIN_CHECKS);
     }
     String user = credentials.user();
     return directory.authenticate(user, credentials.password()).thenApply(o -> fromDirectory(user, o));
   }
+
+  /** Where users-file passwords are checked with bcrypt, off the callers' threads. */
+  private static final java.util.concurrent.ExecutorService LOGIN_CHECKS =
+      java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "webfilter-login-check");
+        t.setDaemon(true);
+        return t;
+      });
 
   /** Local users first: a name in the users file is never looked up in the directory. */
   private boolean inDirectory(Credentials credentials) {
@@ -167,5 +180,15 @@ final class ConfiguredPolicy implements Policy {
           case REGEX -> "expression ";
         };
     return kind + e.entry() + " (" + e.source() + ")";
+  }
+
+  @Override
+  public java.util.Map<String, Integer> phraseScores(String text) {
+    return phrases.score(text).byCategory();
+  }
+
+  @Override
+  public Optional<org.webfilter.categoriser.HostCacheStats> hostCacheStats() {
+    return Optional.of(lists.hostCacheStats());
   }
 }

@@ -18,6 +18,7 @@ import org.webfilter.categoriser.PhraseScorer;
 import org.webfilter.categoriser.Target;
 import org.webfilter.policy.config.ConfigError;
 import org.webfilter.policy.config.ConfigException;
+import org.webfilter.policy.config.ListSource;
 import org.webfilter.policy.config.RoleSettings.ListEntry;
 import org.webfilter.policy.config.RoleSettings;
 import org.webfilter.policy.config.WebfilterConfig;
@@ -34,14 +35,53 @@ public final class Policies {
    * lists always carry a little garbage, and one bad line must not take the filter down.
    */
   public static LoadedLists loadLists(WebfilterConfig config) {
-    Categoriser.Builder b = Categoriser.builder();
+    Categoriser.Builder b = Categoriser.builder().hostCacheSize(config.lists().hostCacheSize());
     CategoryMap map = new CategoryMap(config.lists().categoryMap());
     ListLoader.Report total = new ListLoader.Report(0, 0, 0, List.of());
     for (var root : config.lists().roots()) {
       ListLoader.Report r = ListLoader.loadUt1Root(root, map, b);
       total = merge(total, r);
     }
+    for (ListSource src : config.lists().sources()) {
+      total = merge(total, load(src, b));
+    }
     return new LoadedLists(b.build(), total);
+  }
+
+  /** One {@code lists.sources} entry, with the categoriser's loader for its format. */
+  private static ListLoader.Report load(ListSource src, Categoriser.Builder b) {
+    String c = src.category();
+    return switch (src.format()) {
+      case PLAIN -> ListLoader.loadDomains(src.path(), c, b);
+      case HOSTS -> ListLoader.loadHosts(src.path(), c, b);
+      case UT1 -> {
+        ListLoader.Report r = new ListLoader.Report(0, 0, 1, List.of());
+        Path domains = src.path().resolve("domains");
+        Path urls = src.path().resolve("urls");
+        Path expressions = src.path().resolve("expressions");
+        if (Files.isRegularFile(domains)) {
+          r = merge(r, ListLoader.loadDomains(domains, c, b));
+        }
+        if (Files.isRegularFile(urls)) {
+          r = merge(r, ListLoader.loadUrls(urls, c, b));
+        }
+        if (Files.isRegularFile(expressions)) {
+          r = merge(r, ListLoader.loadExpressions(expressions, c, b));
+        }
+        yield r;
+      }
+    };
+  }
+
+  /** The {@code lists.sources[i]} key a list file was named by, or empty (a root's file). */
+  static String keyOf(WebfilterConfig config, String file) {
+    for (ListSource src : config.lists().sources()) {
+      String p = src.path().toString();
+      if (file.equals(p) || file.startsWith(p + "/")) {
+        return src.key();
+      }
+    }
+    return "";
   }
 
   private static ListLoader.Report merge(ListLoader.Report a, ListLoader.Report b) {
@@ -111,6 +151,9 @@ public final class Policies {
       allow.addAll(r.allowListEntries());
       r.timeRules().forEach(t -> allow.addAll(t.allow()));
       for (ListEntry e : allow) {
+        if (e.isRegex()) {
+          continue; // names no single site: checked against the illegal lists by ConfigLoader
+        }
         String path = e.isUrl() ? e.value().substring(e.value().indexOf('/')) : "";
         Target t;
         try {

@@ -53,6 +53,19 @@ public interface Policy {
     return Optional.empty();
   }
 
+  /**
+   * The weighted-phrase score per category of {@code text} (search terms, say), whatever any role's
+   * threshold: for safeguarding alerts on concerning searches. Empty without phrase lists.
+   */
+  default java.util.Map<String, Integer> phraseScores(String text) {
+    return java.util.Map.of();
+  }
+
+  /** The list matcher's host cache counters, for {@code /metrics}; empty when not known. */
+  default java.util.Optional<org.webfilter.categoriser.HostCacheStats> hostCacheStats() {
+    return java.util.Optional.empty();
+  }
+
   /** Every role's name, sorted (empty when the implementation does not know them). */
   default java.util.List<String> roleNames() {
     return java.util.List.of();

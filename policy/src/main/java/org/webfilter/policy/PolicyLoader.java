@@ -56,7 +56,7 @@ public final class PolicyLoader {
     }
     Policies.LoadedLists lists = Policies.loadLists(config);
     for (ListProblem p : lists.report().problems()) {
-      errors.add(new ConfigError(p.file(), p.line(), "", p.message()));
+      errors.add(new ConfigError(p.file(), p.line(), Policies.keyOf(config, p.file()), p.message()));
     }
     Policy policy = null;
     try {

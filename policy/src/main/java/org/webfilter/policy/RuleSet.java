@@ -37,7 +37,12 @@ final class RuleSet {
   record Match(boolean allow, boolean fromAllowList, String entry, Evidence.Kind kind, String source, String prefix) {
     String describe() {
       return (allow ? (fromAllowList ? "allow-list" : "allow") : "block") + " entry " + entry + " ("
-          + (kind == Evidence.Kind.URL ? "URL prefix" : "domain") + ", " + source + ")";
+          + kindName(kind) + ", " + source + ")";
+    }
+
+    /** Rank within step 2: kind first; within domains and URL prefixes, length; expressions are not ranked by length. */
+    long specificity() {
+      return (long) kind.ordinal() << 32 | (kind == Evidence.Kind.REGEX ? 0 : entry.length());
     }
 
     String ruleId() {
@@ -45,12 +50,20 @@ final class RuleSet {
     }
   }
 
+  static String kindName(Evidence.Kind kind) {
+    return switch (kind) {
+      case URL -> "URL prefix";
+      case DOMAIN -> "domain";
+      case REGEX -> "regular expression";
+    };
+  }
+
   static RuleSet of(RoleSettings role) {
     Map<String, String> blocked = new LinkedHashMap<>();
     role.blockedCategories().forEach(c -> blocked.put(c, role.name()));
     Map<String, String> logged = new LinkedHashMap<>();
     role.logOnlyCategories().forEach(c -> logged.put(c, role.name()));
-    Categoriser.Builder b = Categoriser.builder();
+    Categoriser.Builder b = Categoriser.builder().hostCacheSize(0); // a few entries: a cache only costs
     add(b, "allow", role.name(), "role", role.allow(), Set.of());
     add(b, "block", role.name(), "role", role.block(), Set.of());
     add(b, "allow", role.name(), "list", role.allowListEntries(), Set.of());
@@ -70,7 +83,7 @@ final class RuleSet {
     Set<String> replaced = new HashSet<>();
     rule.allow().forEach(e -> replaced.add(e.value()));
     rule.block().forEach(e -> replaced.add(e.value()));
-    Categoriser.Builder b = Categoriser.builder();
+    Categoriser.Builder b = Categoriser.builder().hostCacheSize(0); // a few entries: a cache only costs
     add(b, "allow", role.name(), "role", role.allow(), replaced);
     add(b, "block", role.name(), "role", role.block(), replaced);
     add(b, "allow", role.name(), "list", role.allowListEntries(), Set.of());
@@ -87,7 +100,9 @@ final class RuleSet {
         continue;
       }
       String problem =
-          e.isUrl() ? b.addUrl(tag, e.value(), e.file(), e.line()) : b.addDomain(tag, e.value(), e.file(), e.line());
+          e.isRegex() ? b.addExpression(tag, e.expression(), e.file(), e.line())
+              : e.isUrl() ? b.addUrl(tag, e.value(), e.file(), e.line())
+              : b.addDomain(tag, e.value(), e.file(), e.line());
       if (problem != null) { // validated by ConfigLoader; reaching here is a bug
         throw new IllegalStateException(e.source() + ": " + problem);
       }
@@ -96,7 +111,9 @@ final class RuleSet {
 
   /**
    * Matching explicit entries, the winner first: the most specific (SPEC §2: a URL prefix beats a domain,
-   * a longer entry a shorter one); at equal specificity a block entry beats an allow-list entry.
+   * a longer entry a shorter one; a regular expression names no site, so every domain and URL prefix
+   * beats it); at equal specificity a block entry beats an allow entry, so among expressions a block
+   * wins.
    */
   List<Match> matches(Target target) {
     List<Evidence> found = explicit.categorise(target).evidence();
@@ -106,10 +123,11 @@ final class RuleSet {
     List<Match> out = new ArrayList<>(found.size());
     for (Evidence e : found) {
       String[] tag = e.category().split("\\" + SEP, 3);
-      out.add(new Match("allow".equals(tag[0]), "list".equals(tag[2]), e.entry(), e.kind(), e.source(), tag[1]));
+      String entry = e.kind() == Evidence.Kind.REGEX ? RoleSettings.ListEntry.REGEX_PREFIX + e.entry() : e.entry();
+      out.add(new Match("allow".equals(tag[0]), "list".equals(tag[2]), entry, e.kind(), e.source(), tag[1]));
     }
     out.sort(
-        Comparator.comparingLong((Match m) -> -((long) m.kind().ordinal() << 32 | m.entry().length()))
+        Comparator.comparingLong((Match m) -> -m.specificity())
             .thenComparing(Match::allow)
             .thenComparing(Match::fromAllowList));
     return out;

@@ -185,6 +185,21 @@ class PolicyTest {
   }
 
   @Test
+  void identifyAsync_checksUsersFilePasswords_andAnswersARememberedOneAtOnce() throws Exception {
+    InetAddress pupilNet = InetAddress.getByName("10.1.2.3");
+    Identification wrong = policy.identifyAsync(pupilNet, new Credentials("t.teacher", "nope-async"))
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertInstanceOf(Identification.LoginFailed.class, wrong);
+    Identification ok = policy.identifyAsync(pupilNet, new Credentials("t.teacher", "staff-pass"))
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals("t.teacher", assertInstanceOf(Identification.Identified.class, ok).identity().user());
+    // verified once: the next check is complete at once, with no bcrypt and no other thread
+    var again = policy.identifyAsync(pupilNet, new Credentials("t.teacher", "staff-pass"));
+    assertTrue(again.isDone());
+    assertEquals("staff", assertInstanceOf(Identification.Identified.class, again.join()).identity().role());
+  }
+
+  @Test
   void identify_login_givesUsersRole_wrongPasswordFails_requiredNetworkAsks() throws Exception {
     InetAddress pupilNet = InetAddress.getByName("10.1.2.3");
     Identification ok = policy.identify(pupilNet, new Credentials("t.teacher", "staff-pass"));

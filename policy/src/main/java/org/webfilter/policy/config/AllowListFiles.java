@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.webfilter.policy.config.RoleSettings.ListEntry;
 import org.yaml.snakeyaml.nodes.Node;
@@ -42,15 +41,16 @@ final class AllowListFiles {
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       int hash = line.indexOf('#');
-      String v = (hash >= 0 ? line.substring(0, hash) : line).strip().toLowerCase(Locale.ROOT);
-      if (v.isEmpty()) {
+      String raw = (hash >= 0 ? line.substring(0, hash) : line).strip();
+      if (raw.isEmpty()) {
         continue;
       }
+      String v = ListEntries.canonical(raw);
       String problem = ListEntries.problem(v);
       if (problem != null) {
         y.errorAt(name + ":" + (i + 1), "", problem);
       } else {
-        out.add(new ListEntry(ListEntries.normalise(v), name + ":" + (i + 1), key));
+        out.add(new ListEntry(v, name + ":" + (i + 1), key));
       }
     }
     read.put(file, List.copyOf(out));

@@ -41,10 +41,11 @@ public final class ConfigLoader {
       Set.of("data-dir", "proxy", "ui", "kafka", "lists", "identity", "users-file", "roles", "alerts",
           "time-zone", "term-dates");
   private static final Set<String> PROXY = Set.of("bind", "port", "allowed-networks", "resolve", "node-name", "connect-ports");
-  private static final Set<String> UI = Set.of("bind", "port");
+  private static final Set<String> UI = Set.of("bind", "port", "retention-days");
   private static final Set<String> KAFKA = Set.of("bootstrap", "topics", "properties");
   private static final Set<String> TOPICS = Set.of("access", "alerts", "partitions", "replication-factor");
-  private static final Set<String> LISTS = Set.of("roots", "category-map");
+  private static final Set<String> LISTS = Set.of("roots", "category-map", "sources", "host-cache-size");
+  private static final Set<String> SOURCE = Set.of("path", "format", "category");
   private static final Set<String> IDENTITY = Set.of("default-role", "networks", "login-required", "ldap");
   private static final Set<String> NETWORK = Set.of("network", "role");
   private static final Set<String> TERM = Set.of("from", "to");
@@ -133,9 +134,9 @@ public final class ConfigLoader {
         alerts);
   }
 
-  private static final Set<String> ALERT = Set.of("category", "severity", "kind");
+  private static final Set<String> ALERT = Set.of("category", "severity", "kind", "search-score");
 
-  /** {@code alerts:} a list of {category, severity, kind}; each category at most once. */
+  /** {@code alerts:} a list of {category, severity, kind, search-score}; each category at most once. */
   private static List<AlertRule> alerts(YamlReader y, Node node, Set<String> known) {
     List<AlertRule> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -155,7 +156,8 @@ public final class ConfigLoader {
             "'" + severity + "' (expected one of: " + String.join(", ", AlertRule.SEVERITIES) + ")");
       }
       String kind = y.string(m.get("kind"), path + ".kind", category);
-      out.add(new AlertRule(category, severity, kind.isBlank() ? category : kind));
+      int searchScore = y.integer(m.get("search-score"), path + ".search-score", 0, 0, 1_000_000);
+      out.add(new AlertRule(category, severity, kind.isBlank() ? category : kind, searchScore));
     }
     return out;
   }
@@ -209,7 +211,8 @@ public final class ConfigLoader {
     Map<String, Node> m = y.mapping(node, "ui", UI);
     int port = y.integer(m.get("port"), "ui.port", 8080, 0, 65535);
     return new UiSettings(
-        y.string(m.get("bind"), "ui.bind", "127.0.0.1"), o.uiPort() != null ? o.uiPort() : port);
+        y.string(m.get("bind"), "ui.bind", "127.0.0.1"), o.uiPort() != null ? o.uiPort() : port,
+        y.integer(m.get("retention-days"), "ui.retention-days", UiSettings.DEFAULT_RETENTION_DAYS, 1, 3650));
   }
 
   private static KafkaSettings kafka(YamlReader y, Node node, ConfigOverrides o) {
@@ -248,7 +251,58 @@ public final class ConfigLoader {
     Map<String, String> map = new HashMap<>();
     y.anyMapping(m.get("category-map"), "lists.category-map")
         .forEach((folder, v) -> map.put(folder, y.string(v, "lists.category-map." + folder, folder)));
-    return new ListSettings(roots, map);
+    ListSettings withoutSources = new ListSettings(roots, map);
+    int hostCache = y.integer(m.get("host-cache-size"), "lists.host-cache-size", ListSettings.DEFAULT_HOST_CACHE_SIZE,
+        0, 10_000_000);
+    return new ListSettings(roots, map, sources(y, m.get("sources"), base, knownCategories(withoutSources)),
+        hostCache);
+  }
+
+  /** {@code lists.sources}: {path, format: ut1|hosts|plain, category}, each path relative to this file. */
+  private static List<ListSource> sources(YamlReader y, Node node, Path base, Set<String> known) {
+    List<ListSource> out = new ArrayList<>();
+    List<Node> items = y.sequence(node, "lists.sources");
+    for (int i = 0; i < items.size(); i++) {
+      String key = "lists.sources[" + i + "]";
+      Map<String, Node> m = y.mapping(items.get(i), key, SOURCE);
+      String path = y.string(m.get("path"), key + ".path", null);
+      String format = y.string(m.get("format"), key + ".format", null);
+      String category = y.string(m.get("category"), key + ".category", null);
+      boolean ok = true;
+      if (path == null || path.isBlank()) {
+        y.error(items.get(i), key + ".path", "missing (expected a list file, or a UT1 category folder with format ut1)");
+        ok = false;
+      }
+      ListSource.Format f = null;
+      for (ListSource.Format candidate : ListSource.Format.values()) {
+        if (candidate.key().equals(format == null ? null : format.trim())) {
+          f = candidate;
+        }
+      }
+      if (f == null) {
+        y.error(m.getOrDefault("format", items.get(i)), key + ".format",
+            (format == null ? "missing" : "'" + format + "'") + " (expected one of: ut1, hosts, plain)");
+        ok = false;
+      }
+      if (category == null || !known.contains(category.trim())) {
+        y.error(m.getOrDefault("category", items.get(i)), key + ".category",
+            (category == null ? "missing" : "unknown category '" + category + "'")
+                + " (expected a product category or a value of lists.category-map)");
+        ok = false;
+      }
+      if (!ok) {
+        continue;
+      }
+      Path p = base.resolve(path.trim()).normalize();
+      boolean folder = f == ListSource.Format.UT1;
+      if (folder ? !Files.isDirectory(p) : !Files.isRegularFile(p)) {
+        y.error(m.get("path"), key + ".path", p + (folder ? " is not a directory (format ut1 is a UT1 category folder)"
+            : " is not a readable file"));
+        continue;
+      }
+      out.add(new ListSource(p, f, category.trim(), y.where(items.get(i)), key));
+    }
+    return out;
   }
 
   /** Lists brought in by {@code webfilter lists import}: every folder under {@code <data-dir>/lists}. */

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.webfilter.categoriser.Categoriser;
 import org.webfilter.categoriser.CategoryMap;
+import org.webfilter.categoriser.Target;
 import org.webfilter.policy.Categories;
 import org.webfilter.policy.config.RoleSettings.ListEntry;
 
@@ -45,7 +47,42 @@ final class IllegalTier {
         // reported by the list loader
       }
     }
+    for (ListSource src : lists.sources()) {
+      if (!Categories.ILLEGAL.equals(src.category())) {
+        continue;
+      }
+      switch (src.format()) {
+        case UT1 -> {
+          t.read(src.path().resolve("domains"), false);
+          t.read(src.path().resolve("urls"), true);
+        }
+        case PLAIN -> t.read(src.path(), false);
+        case HOSTS -> t.readHosts(src.path());
+      }
+    }
     return t;
+  }
+
+  /** A hosts file: the names after the address ({@code 0.0.0.0 a.test b.test}), or a lone name. */
+  private void readHosts(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      return; // reported by the list loader
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      int hash = line.indexOf('#');
+      String[] fields = (hash >= 0 ? line.substring(0, hash) : line).strip().toLowerCase(Locale.ROOT).split("\\s+");
+      for (int f = fields.length == 1 ? 0 : 1; f < fields.length; f++) {
+        if (!fields[f].isEmpty() && !fields[f].equals("localhost")) {
+          String d = host(fields[f]);
+          domains.putIfAbsent(d, file + ":" + (i + 1));
+          index(d, d + " (" + file + ":" + (i + 1) + ")");
+        }
+      }
+    }
   }
 
   private void read(Path file, boolean isUrls) {
@@ -93,6 +130,9 @@ final class IllegalTier {
 
   /** {@code null} when the allow entry is clear of the illegal tier, else why it is not. */
   String problem(ListEntry allow) {
+    if (allow.isRegex()) {
+      return expressionProblem(allow);
+    }
     String host = host(allow.host());
     for (String d = host; d != null; d = parent(d)) {
       String src = domains.get(d);
@@ -119,6 +159,45 @@ final class IllegalTier {
       }
     }
     return null;
+  }
+
+  /**
+   * An allow expression touches the tier when it matches an illegal entry itself, its {@code www.}
+   * subdomain or (for a URL entry) its path: a cheap check, one match per illegal entry. It cannot prove
+   * that an expression matches no illegal site at all; step 1 of the precedence (illegal first, for every
+   * role) is what makes that safe.
+   */
+  private String expressionProblem(ListEntry allow) {
+    Categoriser.Builder b = Categoriser.builder();
+    if (b.addExpression(Categories.ILLEGAL, allow.expression(), "", 0) != null) {
+      return null; // reported as not compiling
+    }
+    Categoriser one = b.build();
+    for (Map.Entry<String, String> d : domains.entrySet()) {
+      for (String host : new String[] {d.getKey(), "www." + d.getKey()}) {
+        if (matches(one, host, "/")) {
+          return "'" + allow.value() + "' matches " + host + ", which is in the illegal category (" + d.getKey()
+              + ", " + d.getValue() + "); an allow entry must not touch the illegal tier";
+        }
+      }
+    }
+    for (Map.Entry<String, List<String[]>> u : urls.entrySet()) {
+      for (String[] e : u.getValue()) {
+        if (matches(one, u.getKey(), e[0])) {
+          return "'" + allow.value() + "' matches " + e[1] + ", which is in the illegal category (" + e[2]
+              + "); an allow entry must not touch the illegal tier";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean matches(Categoriser one, String host, String path) {
+    try {
+      return !one.categorise(new Target(host, 80, path)).evidence().isEmpty();
+    } catch (IllegalArgumentException notAHost) {
+      return false; // the list loader reports the line
+    }
   }
 
   private static String host(String v) {

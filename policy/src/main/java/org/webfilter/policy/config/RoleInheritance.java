@@ -79,7 +79,7 @@ final class RoleInheritance {
 
     private void checkEntries(YamlReader y, List<PolicyEdits.EditedEntry> entries, String path) {
       for (PolicyEdits.EditedEntry e : entries) {
-        String problem = ListEntries.problem(e.value().trim().toLowerCase(java.util.Locale.ROOT));
+        String problem = ListEntries.problem(ListEntries.canonical(e.value()));
         if (problem != null) {
           y.errorAt(file, path, problem);
         }
@@ -116,7 +116,7 @@ final class RoleInheritance {
       if (x.expiredAt(edits.now())) {
         continue;
       }
-      String v = ListEntries.normalise(x.value().trim().toLowerCase(java.util.Locale.ROOT));
+      String v = ListEntries.canonical(x.value());
       if (ownBlock.contains(v)) {
         y.errorAt(edits.file(), path + ".allow",
             "'" + v + "' is in both allow and block of role " + d.name() + " (block written in the configuration file)");
@@ -128,7 +128,7 @@ final class RoleInheritance {
       allow.add(new ListEntry(v, edits.file(), path + ".allow[" + v + "]"));
     }
     for (PolicyEdits.EditedEntry x : e.block()) {
-      String v = ListEntries.normalise(x.value().trim().toLowerCase(java.util.Locale.ROOT));
+      String v = ListEntries.canonical(x.value());
       if (editAllow.contains(v) || ownAllow.contains(v)) {
         y.errorAt(edits.file(), path + ".block", "'" + v + "' is in both allow and block of role " + d.name());
         continue;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.webfilter.policy.Categories;
 import org.webfilter.policy.config.RoleSettings.ListEntry;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
@@ -104,15 +105,28 @@ final class RoleReader {
     List<Node> items = y.sequence(node, path);
     for (int i = 0; i < items.size(); i++) {
       String key = path + "[" + i + "]";
-      String v = y.string(items.get(i), key, "").trim().toLowerCase();
+      String v = ListEntries.canonical(raw(items.get(i), key));
       String problem = ListEntries.problem(v);
       if (problem != null) {
         y.error(items.get(i), key, problem);
       } else {
-        out.add(new ListEntry(ListEntries.normalise(v), y.where(items.get(i)), key));
+        out.add(new ListEntry(v, y.where(items.get(i)), key));
       }
     }
     return out;
+  }
+
+  /**
+   * An entry as written: a string, or {@code re: EXPR} — YAML reads {@code - re: x} (with a space) as a
+   * one-key mapping, which means the same as the string {@code re:x}.
+   */
+  private String raw(Node item, String key) {
+    if (item instanceof MappingNode) {
+      Map<String, Node> m = y.mapping(item, key, Set.of("re"));
+      String regex = y.string(m.get("re"), key + ".re", "");
+      return ListEntries.REGEX_PREFIX + regex;
+    }
+    return y.string(item, key, "");
   }
 
   /** The same entry in allow and block of one role (or one time rule) is an error. */

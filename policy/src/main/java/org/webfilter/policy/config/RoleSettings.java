@@ -11,8 +11,8 @@ import java.util.Set;
  * @param parent the role it extends, or {@code null}
  * @param blockedCategories categories blocked for this role
  * @param logOnlyCategories categories allowed but flagged ({@code LOG}) for the DSL
- * @param allow explicit allow entries (domains or URL prefixes)
- * @param block explicit block entries (domains or URL prefixes)
+ * @param allow explicit allow entries (domains, URL prefixes or {@code re:} expressions)
+ * @param block explicit block entries (domains, URL prefixes or {@code re:} expressions)
  * @param allowLists the curated allow-list files the role uses ({@code allow-lists})
  * @param allowListEntries the entries read from {@code allowLists}; they rank like explicit allow entries,
  *     but a role block entry of the same value wins
@@ -54,14 +54,27 @@ public record RoleSettings(
   /**
    * An allow or block entry and where it was written, for the reason trace and errors.
    *
-   * @param value a domain ({@code example.com}, covers subdomains) or URL prefix ({@code
-   *     example.com/path})
+   * @param value a domain ({@code example.com}, covers subdomains), a URL prefix ({@code
+   *     example.com/path}) or a regular expression ({@code re:^games\.[a-z]+\.example/}, RE2 syntax,
+   *     matched case-insensitively anywhere in {@code host/path?query}; the least specific kind)
    * @param source {@code file:line}
    * @param key the dotted key it was written under, e.g. {@code roles.pupil.allow[2]}
    */
   public record ListEntry(String value, String source, String key) {
+    /** How an entry says it is a regular expression rather than a domain or URL prefix. */
+    public static final String REGEX_PREFIX = "re:";
+
     public boolean isUrl() {
-      return value.indexOf('/') >= 0;
+      return !isRegex() && value.indexOf('/') >= 0;
+    }
+
+    public boolean isRegex() {
+      return value.startsWith(REGEX_PREFIX);
+    }
+
+    /** The regular expression of a {@code re:} entry (without the prefix). */
+    public String expression() {
+      return isRegex() ? value.substring(REGEX_PREFIX.length()) : null;
     }
 
     /** The file part of {@link #source}. */
@@ -80,8 +93,11 @@ public record RoleSettings(
       }
     }
 
-    /** The host part: the domain, or the host of a URL prefix. */
+    /** The host part: the domain, or the host of a URL prefix; empty for an expression. */
     public String host() {
+      if (isRegex()) {
+        return "";
+      }
       int slash = value.indexOf('/');
       return slash < 0 ? value : value.substring(0, slash);
     }

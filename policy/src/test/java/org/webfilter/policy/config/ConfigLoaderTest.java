@@ -89,11 +89,11 @@ class ConfigLoaderTest {
   void alerts_areRead_andBadOnesReportedWithLineAndKey() throws Exception {
     Path f = write(
         "alerts:",
-        "  - {category: extremist, severity: high}",
+        "  - {category: extremist, severity: high, search-score: 40}",
         "  - {category: proxy-avoidance, severity: low, kind: circumvention}",
         "roles: {pupil: {block-categories: [adult]}}");
     WebfilterConfig c = ConfigLoader.load(f);
-    assertEquals(List.of(new AlertRule("extremist", "high", "extremist"),
+    assertEquals(List.of(new AlertRule("extremist", "high", "extremist", 40),
         new AlertRule("proxy-avoidance", "low", "circumvention")), c.alerts());
 
     Path bad = write(
@@ -101,12 +101,14 @@ class ConfigLoaderTest {
         "  - {category: extremist, severity: urgent}",
         "  - {category: nonsense, severity: low}",
         "  - {category: extremist, severity: low}",
+        "  - {category: hate, severity: low, search-score: -5}",
         "roles: {pupil: {block-categories: [adult]}}");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(bad));
     List<String> errors = e.errors().stream().map(ConfigError::toString).toList();
     assertTrue(errors.contains(bad + ":2: alerts[0].severity: 'urgent' (expected one of: low, medium, high, critical)"), errors.toString());
     assertTrue(errors.contains(bad + ":3: alerts[1].category: unknown category 'nonsense'"), errors.toString());
     assertTrue(errors.contains(bad + ":4: alerts[2].category: category 'extremist' has an alert rule already"), errors.toString());
+    assertTrue(errors.stream().anyMatch(x -> x.startsWith(bad + ":5: alerts[3].search-score: ")), errors.toString());
   }
 
   @Test
