@@ -22,10 +22,13 @@ final class EventRoutes {
   private final EventStore store;
   private final AuditLog audit;
 
-  EventRoutes(Auth auth, EventStore store, AuditLog audit) {
+  private final IndexHealth health;
+
+  EventRoutes(Auth auth, EventStore store, AuditLog audit, IndexHealth health) {
     this.auth = auth;
     this.store = store;
     this.audit = audit;
+    this.health = health;
   }
 
   void api(Context ctx) throws IOException {
@@ -55,11 +58,24 @@ final class EventRoutes {
       if (e.status() != 400) {
         throw e;
       }
-      ctx.status(400).html(Views.events(p.user(), csrf, safeFilters(ctx), null, e.getMessage()));
+      ctx.status(400)
+          .html(
+              Views.events(
+                  p.user(), csrf, health.banner(), safeFilters(ctx), null, e.getMessage()));
       return;
     }
     Page page = search(p, query, filters, "page");
-    ctx.html(Views.events(p.user(), csrf, filters, page, null));
+    ctx.html(Views.events(p.user(), csrf, health.banner(), filters, page, null));
+  }
+
+  /**
+   * {@code GET /healthz}: 200 {@code ok} while the UI serves (no login, no personal data); a second
+   * line says when the index is missing, damaged or being rebuilt.
+   */
+  void healthz(Context ctx) {
+    String banner = health.banner();
+    ctx.contentType("text/plain; charset=utf-8")
+        .result(banner == null ? "ok" : "ok\nindex: " + banner);
   }
 
   void auditApi(Context ctx) throws IOException {

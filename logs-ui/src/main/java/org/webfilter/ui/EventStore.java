@@ -3,6 +3,7 @@ package org.webfilter.ui;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -50,10 +51,32 @@ final class EventStore implements AutoCloseable {
   private static final String TIME = "time";
   private static final String HOST_SUFFIX = "hostSuffix";
   private static final String JSON = "json";
+
+  /**
+   * The tie-break after time: the high 64 bits of the event id as a number. Sorting on the id
+   * string instead looked up a compressed term for every competitive hit, which was most of a
+   * search's time at 10 M events (docs/benchmarks.md).
+   */
+  private static final String ID_ORDER = "idOrder";
+
   private static final Sort NEWEST_FIRST =
       new Sort(
           new SortField(TIME, SortField.Type.LONG, true),
+          new SortField(ID_ORDER, SortField.Type.LONG, true));
+  private static final Sort OLDEST_FIRST =
+      new Sort(
+          new SortField(TIME, SortField.Type.LONG), new SortField(ID_ORDER, SortField.Type.LONG));
+
+  /** Indexes made before {@link #ID_ORDER} existed (unsorted), still searched the old way. */
+  private static final Sort LEGACY_NEWEST_FIRST =
+      new Sort(
+          new SortField(TIME, SortField.Type.LONG, true),
           new SortField(ID, SortField.Type.STRING, true));
+
+  private static final Sort LEGACY_OLDEST_FIRST =
+      new Sort(new SortField(TIME, SortField.Type.LONG), new SortField(ID, SortField.Type.STRING));
+  private static final java.util.regex.Pattern NOT_WORD =
+      java.util.regex.Pattern.compile("[^\\p{L}\\p{N}]+");
 
   /** Free-text words past this are ignored, to bound the cost of one query. */
   private static final int MAX_WORDS = 16;
@@ -63,12 +86,58 @@ final class EventStore implements AutoCloseable {
   private final IndexWriter writer;
   private final SearcherManager searchers;
 
+  /**
+   * Whether segments are sorted newest first (index sort = {@link #NEWEST_FIRST}), so that a search
+   * stops in each segment after the first page of hits instead of visiting every match. False only
+   * for an index written before this layout (searched the old way); moving that index aside before
+   * a start rebuilds it from Kafka in the new layout, with only the events Kafka still retains.
+   */
+  private final boolean sorted;
+
+  private final Sort newestFirst;
+  private final Sort oldestFirst;
+
   private EventStore(Path dir) throws IOException {
     directory = FSDirectory.open(dir);
-    IndexWriterConfig cfg =
-        new IndexWriterConfig(analyzer).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-    writer = new IndexWriter(directory, cfg);
-    searchers = new SearcherManager(writer, null);
+    IndexWriter w = null;
+    try {
+      sorted = !holdsUnsortedSegments(directory);
+      newestFirst = sorted ? NEWEST_FIRST : LEGACY_NEWEST_FIRST;
+      oldestFirst = sorted ? OLDEST_FIRST : LEGACY_OLDEST_FIRST;
+      IndexWriterConfig cfg =
+          new IndexWriterConfig(analyzer)
+              .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+              // Bigger flushes mean fewer segments to merge while a rebuild reads millions of
+              // events.
+              .setRAMBufferSizeMB(64);
+      if (sorted) {
+        cfg.setIndexSort(NEWEST_FIRST);
+      }
+      boolean fresh = !org.apache.lucene.index.DirectoryReader.indexExists(directory);
+      w = new IndexWriter(directory, cfg);
+      if (fresh) {
+        w.commit(); // an empty commit, so that the next start sees an index, not a missing one
+      }
+      searchers = new SearcherManager(w, null);
+    } catch (IOException | RuntimeException e) {
+      // Release the lock and files, so a broken index can be moved aside and a new one opened.
+      org.apache.lucene.util.IOUtils.closeWhileHandlingException(w, directory);
+      throw e;
+    }
+    writer = w;
+  }
+
+  /** Whether the committed index has segments written without the newest-first index sort. */
+  private static boolean holdsUnsortedSegments(Directory d) throws IOException {
+    if (!org.apache.lucene.index.DirectoryReader.indexExists(d)) {
+      return false;
+    }
+    for (var si : org.apache.lucene.index.SegmentInfos.readLatestCommit(d)) {
+      if (!NEWEST_FIRST.equals(si.info.getIndexSort())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Opens (or creates) the index in {@code dir}; only one process may hold it open. */
@@ -100,6 +169,86 @@ final class EventStore implements AutoCloseable {
   }
 
   Page search(EventQuery query) throws IOException {
+    return search(query, newestFirst);
+  }
+
+  /**
+   * The first {@code query.limit()} matches oldest first (no cursor, no next page): the timeline
+   * reads forward from a moment.
+   */
+  List<AccessEvent> searchOldestFirst(EventQuery query) throws IOException {
+    return search(query.withCursor(null), oldestFirst).events();
+  }
+
+  /** How many events match {@code query}'s filters (limit and cursor ignored). */
+  int count(EventQuery query) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      return searcher.count(toLucene(query));
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /**
+   * Deletes every event older than {@code cutoff} and commits.
+   *
+   * @return how many were deleted
+   */
+  long deleteOlderThan(Instant cutoff) throws IOException {
+    Query old = LongPoint.newRangeQuery(TIME, Long.MIN_VALUE, cutoff.toEpochMilli() - 1);
+    searchers.maybeRefreshBlocking();
+    IndexSearcher searcher = searchers.acquire();
+    long n;
+    try {
+      n = searcher.count(old);
+    } finally {
+      searchers.release(searcher);
+    }
+    if (n > 0) {
+      writer.deleteDocuments(old);
+      commit();
+    }
+    return n;
+  }
+
+  /** Empties the index (before a rebuild from Kafka) and commits. */
+  void deleteAll() throws IOException {
+    writer.deleteAll();
+    commit();
+  }
+
+  /** Size and age of what is searchable now. */
+  record Stats(int events, Instant oldest, Instant newest, long bytesOnDisk) {}
+
+  Stats stats() throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      int n = searcher.getIndexReader().numDocs();
+      Instant oldest = n == 0 ? null : firstTime(searcher, oldestFirst);
+      Instant newest = n == 0 ? null : firstTime(searcher, newestFirst);
+      long bytes = 0;
+      for (String f : directory.listAll()) {
+        try {
+          bytes += directory.fileLength(f);
+        } catch (java.nio.file.NoSuchFileException e) {
+          // merged away while listing
+        }
+      }
+      return new Stats(n, oldest, newest, bytes);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  private static Instant firstTime(IndexSearcher searcher, Sort sort) throws IOException {
+    TopFieldDocs top = searcher.search(new MatchAllDocsQuery(), 1, sort);
+    return top.scoreDocs.length == 0
+        ? null
+        : Instant.ofEpochMilli((Long) ((FieldDoc) top.scoreDocs[0]).fields[0]);
+  }
+
+  private Page search(EventQuery query, Sort sort) throws IOException {
     IndexSearcher searcher = searchers.acquire();
     try {
       int maxDoc = searcher.getIndexReader().maxDoc();
@@ -114,11 +263,16 @@ final class EventStore implements AutoCloseable {
             new FieldDoc(
                 maxDoc - 1,
                 Float.NaN,
-                new Object[] {query.cursor().timeMillis(), new BytesRef(query.cursor().eventId())});
+                new Object[] {
+                  query.cursor().timeMillis(),
+                  sorted
+                      ? (Object) idOrder(query.cursor().eventId())
+                      : new BytesRef(query.cursor().eventId())
+                });
       }
       // One extra hit tells whether there is a next page.
       TopFieldDocs top =
-          searcher.searchAfter(after, toLucene(query), query.limit() + 1, NEWEST_FIRST, false);
+          searcher.searchAfter(after, toLucene(query), query.limit() + 1, sort, false);
       List<AccessEvent> events = new ArrayList<>();
       int n = Math.min(top.scoreDocs.length, query.limit());
       var stored = searcher.storedFields();
@@ -141,6 +295,7 @@ final class EventStore implements AutoCloseable {
     Document d = new Document();
     d.add(new StringField(ID, id, Field.Store.NO));
     d.add(new SortedDocValuesField(ID, new BytesRef(id)));
+    d.add(new NumericDocValuesField(ID_ORDER, e.eventId().getMostSignificantBits()));
     long millis = e.time().toEpochMilli();
     d.add(new LongPoint(TIME, millis));
     d.add(new NumericDocValuesField(TIME, millis));
@@ -254,6 +409,10 @@ final class EventStore implements AutoCloseable {
     }
   }
 
+  private static long idOrder(String eventId) {
+    return java.util.UUID.fromString(eventId).getMostSignificantBits();
+  }
+
   private static void keyword(Document d, String field, String value) {
     if (value != null) {
       d.add(new StringField(field, value, Field.Store.NO));
@@ -330,7 +489,7 @@ final class EventStore implements AutoCloseable {
    * search for {@code example}.
    */
   private static String words(String s) {
-    return s.replaceAll("[^\\p{L}\\p{N}]+", " ");
+    return NOT_WORD.matcher(s).replaceAll(" ");
   }
 
   private static String normaliseHost(String host) {

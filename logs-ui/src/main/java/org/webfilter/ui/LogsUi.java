@@ -24,6 +24,10 @@ import org.webfilter.policy.config.UiSettings;
  * The running logs UI: the Kafka ingest thread, the event index in {@code <data-dir>/index}, the
  * audit log {@code <data-dir>/audit.log} and the web server. Start it with {@link #start}; {@link
  * #close()} stops all of it. Tests and the app call the same method, on port 0.
+ *
+ * <p>At start a missing or damaged index is moved aside and rebuilt from Kafka ({@link
+ * IndexRecovery}), and events older than {@link UiSettings#retentionDays()} are purged, then daily
+ * ({@link RetentionPurge}).
  */
 public final class LogsUi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LogsUi.class);
@@ -38,16 +42,19 @@ public final class LogsUi implements AutoCloseable {
   static final long EXPIRY_CHECK_SECONDS = 30;
 
   private final AlertIngestor alertIngestor;
+  private final ReviewIngestor reviewIngestor;
 
   private LogsUi(
       Javalin web,
       EventIngestor ingestor,
       AlertIngestor alertIngestor,
+      ReviewIngestor reviewIngestor,
       EventStore store,
       ScheduledExecutorService timer) {
     this.web = web;
     this.ingestor = ingestor;
     this.alertIngestor = alertIngestor;
+    this.reviewIngestor = reviewIngestor;
     this.store = store;
     this.timer = timer;
   }
@@ -143,19 +150,40 @@ public final class LogsUi implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create data directory " + dataDir, e);
     }
-    EventStore store = EventStore.open(dataDir.resolve("index"));
+    // Whether this UI ran here before (then a missing index is news, not a first start).
+    boolean ranHereBefore = Files.exists(dataDir.resolve("audit.log"));
+    Path indexDir = dataDir.resolve("index");
+    IndexRecovery.Opened opened = IndexRecovery.open(indexDir, clock);
+    EventStore store = opened.store();
+    IndexHealth health = new IndexHealth();
     EventIngestor ingestor = null;
     PolicyEditor editor = null;
     ScheduledExecutorService timer = null;
     AlertIngestor alertIngestor = null;
+    ReviewIngestor reviewIngestor = null;
+    ReviewStore reviewStore = null;
     try {
       AuditLog audit = new AuditLog(dataDir.resolve("audit.log"), clock);
+      RetentionPurge purge = new RetentionPurge(store, audit, clock, ui.retentionDays());
+      purge.run();
+      boolean lost = opened.problem() != null && (opened.damaged() || ranHereBefore);
+      if (kafka != null) {
+        ingestor = new EventIngestor(kafka, store, health, purge::cutoff);
+        if (lost) {
+          ingestor.rebuild(opened.problem());
+        }
+      } else if (lost) {
+        health.unrecoverable(opened.problem() + " No Kafka is configured to rebuild it from.");
+      }
       Sessions sessions = new Sessions(clock);
       Auth auth = new Auth(users, sessions, new LoginThrottle(clock));
       List<Consumer<RoutesConfig>> more = new ArrayList<>();
       AlertStore alerts = new AlertStore(dataDir.resolve("alerts.jsonl"));
       more.add(new AlertRoutes(auth, alerts, store, audit, clock)::register);
       more.add(new ReportRoutes(auth, new Reports(store), audit, clock)::register);
+      more.add(new TimelineRoutes(auth, store, audit, health)::register);
+      more.add(new CsvExportRoutes(auth, store, audit, clock)::register);
+      more.add(new IndexRoutes(auth, store, indexDir, health, purge, ingestor, audit)::register);
       more.add(
           new AdminRoutes(
                   auth,
@@ -175,9 +203,8 @@ public final class LogsUi implements AutoCloseable {
         editor = new PolicyEditor(policy, dataDir, clock);
         PolicyRoutes policyRoutes = new PolicyRoutes(auth, editor, audit, users, clock);
         more.add(policyRoutes::register);
-        ReviewRoutes reviews =
-            new ReviewRoutes(
-                auth, new ReviewStore(dataDir.resolve("review-requests.json")), editor, audit, clock);
+        reviewStore = new ReviewStore(dataDir.resolve("review-requests.json"));
+        ReviewRoutes reviews = new ReviewRoutes(auth, reviewStore, editor, audit, clock);
         more.add(reviews::register);
       }
       Javalin web =
@@ -185,22 +212,27 @@ public final class LogsUi implements AutoCloseable {
               ui,
               auth,
               new LoginRoutes(auth, sessions, audit),
-              new EventRoutes(auth, store, audit),
+              new EventRoutes(auth, store, audit, health),
               more);
       web.start();
+      timer = Executors.newSingleThreadScheduledExecutor(LogsUi::daemon);
+      long day = RetentionPurge.INTERVAL.toSeconds();
+      timer.scheduleAtFixedRate(purge, day, day, TimeUnit.SECONDS);
       if (editor != null) {
         PolicyEditor e = editor;
-        timer = Executors.newSingleThreadScheduledExecutor(LogsUi::daemon);
         timer.scheduleWithFixedDelay(() -> expire(e, audit), 5, EXPIRY_CHECK_SECONDS, TimeUnit.SECONDS);
       }
       if (kafka != null) {
-        ingestor = new EventIngestor(kafka, store);
         ingestor.start();
         alertIngestor = new AlertIngestor(kafka, alerts);
         alertIngestor.start();
+        if (reviewStore != null) { // requests pupils made from the proxy's block pages
+          reviewIngestor = new ReviewIngestor(kafka, reviewStore, audit);
+          reviewIngestor.start();
+        }
       }
       LOG.info("logs UI on http://{}:{}", ui.bind(), web.port());
-      return new LogsUi(web, ingestor, alertIngestor, store, timer);
+      return new LogsUi(web, ingestor, alertIngestor, reviewIngestor, store, timer);
     } catch (RuntimeException e) {
       if (timer != null) {
         timer.shutdownNow();
@@ -227,6 +259,9 @@ public final class LogsUi implements AutoCloseable {
     }
     if (alertIngestor != null) {
       alertIngestor.close();
+    }
+    if (reviewIngestor != null) {
+      reviewIngestor.close();
     }
     closeQuietly(store);
   }

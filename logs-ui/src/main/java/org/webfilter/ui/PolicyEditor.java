@@ -227,8 +227,20 @@ final class PolicyEditor {
     return access.policy().role(role).orElseThrow(() -> new HttpError(404, "unknown role '" + role + "'"));
   }
 
+  /** Longest regular-expression entry accepted from the UI. */
+  static final int MAX_EXPRESSION = 1000;
+
   static String normalise(String value) {
-    String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+    String stripped = value == null ? "" : value.strip();
+    if (stripped.regionMatches(true, 0, "re:", 0, 3)) {
+      // a regular expression: case matters (\S is not \s); the policy validates it
+      String re = "re:" + stripped.substring(3);
+      if (re.length() == 3 || re.length() > MAX_EXPRESSION) {
+        throw HttpError.badRequest("entry", re.length() == 3 ? "empty regular expression" : "regular expression too long");
+      }
+      return re;
+    }
+    String v = stripped.toLowerCase(Locale.ROOT);
     int scheme = v.indexOf("://");
     if (scheme >= 0) {
       v = v.substring(scheme + 3);

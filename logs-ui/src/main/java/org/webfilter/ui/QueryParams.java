@@ -128,8 +128,26 @@ final class QueryParams {
     }
   }
 
-  /** ISO-8601 with an offset; a date-time or date without one is taken as UTC. */
+  /**
+   * Years past this overflow epoch milliseconds far out (year +292278994), so refuse them early.
+   */
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
+  /**
+   * ISO-8601 with an offset; a date-time or date without one is taken as UTC. Years 1-9999 only.
+   */
   static Instant instant(String name, String s) {
+    Instant t = parseInstant(name, s);
+    if (t != null && (t.isBefore(EARLIEST) || t.isAfter(LATEST))) {
+      throw HttpError.badRequest(
+          name, "'" + truncate(s) + "' is out of range (expected a year from 1 to 9999)");
+    }
+    return t;
+  }
+
+  private static Instant parseInstant(String name, String s) {
     if (s == null) {
       return null;
     }

@@ -87,6 +87,36 @@ final class ReviewStore {
     return r;
   }
 
+  /**
+   * Adds a request the proxy took from a block page ({@link ReviewIngestor}); its id is the event's
+   * {@code requestId}, so a re-delivered record is ignored. Also one open request per pupil and page,
+   * as for {@link #add}. False when ignored (known already, or the queue is full: logged).
+   */
+  synchronized boolean addFromProxy(org.webfilter.events.ReviewRequest r) {
+    String id = r.requestId().toString();
+    if (byId.containsKey(id)) {
+      return false;
+    }
+    for (Request open : byId.values()) {
+      if (open.open() && open.url().equals(r.url()) && java.util.Objects.equals(open.user(), r.user())
+          && java.util.Objects.equals(open.ip(), r.clientIp())) {
+        return false;
+      }
+    }
+    if (byId.values().stream().filter(Request::open).count() >= MAX_OPEN) {
+      org.slf4j.LoggerFactory.getLogger(ReviewStore.class)
+          .warn("review queue full ({} open): request {} for {} not added", MAX_OPEN, id, r.url());
+      return false;
+    }
+    Request q = new Request(id, r.time(), r.url(), r.ref().toString(), r.user(), r.clientIp(), r.role(), r.rule(),
+        r.pupilReason(), "proxy " + (r.proxyNode() == null ? "" : r.proxyNode()), "open", null, null, null, null, null,
+        null);
+    byId.put(id, q);
+    trim();
+    save();
+    return true;
+  }
+
   synchronized Optional<Request> find(String id) {
     return Optional.ofNullable(byId.get(id));
   }

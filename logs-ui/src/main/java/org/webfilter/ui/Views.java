@@ -56,9 +56,17 @@ final class Views {
    */
   static String events(
       User user, String csrf, Map<String, String> filters, Page page, String error) {
+    return events(user, csrf, null, filters, page, error);
+  }
+
+  /** As above, with the index's health banner (null when the index is fine). */
+  static String events(
+      User user, String csrf, String banner, Map<String, String> filters, Page page, String error) {
     Html h = head("Events");
     header(h, user, csrf);
-    h.raw("<main><h1>Web activity</h1>");
+    h.raw("<main>");
+    banner(h, banner);
+    h.raw("<h1>Web activity</h1>");
     searchForm(h, filters);
     if (error != null) {
       h.raw("<p class=\"error\" role=\"alert\">").text(error).raw("</p>");
@@ -68,6 +76,13 @@ final class Views {
     }
     h.raw("</main></body></html>");
     return h.toString();
+  }
+
+  /** A warning strip about the event index (missing, damaged, being rebuilt); nothing when null. */
+  static void banner(Html h, String banner) {
+    if (banner != null) {
+      h.raw("<p class=\"banner\" role=\"status\" id=\"index-banner\">").text(banner).raw("</p>");
+    }
   }
 
   static Html head(String title) {
@@ -87,7 +102,9 @@ final class Views {
     boolean dsl = user.hasUiRole(UiRole.DSL) || user.hasUiRole(UiRole.ADMIN);
     boolean ict = user.hasUiRole(UiRole.ICT) || user.hasUiRole(UiRole.ADMIN);
     if (dsl) {
-      h.raw("<a href=\"/events\">Events</a><a href=\"/alerts\">Alerts</a><a href=\"/reports\">Reports</a>");
+      h.raw(
+          "<a href=\"/events\">Events</a><a href=\"/alerts\">Alerts</a><a"
+              + " href=\"/reports\">Reports</a>");
     }
     h.raw("<a href=\"/explain\">Why blocked?</a>");
     if (ict) {
@@ -95,7 +112,8 @@ final class Views {
           .raw("<a href=\"/reviews\">Reviews</a>");
     }
     if (user.hasUiRole(UiRole.ADMIN)) {
-      h.raw("<a href=\"/admin/users\">Users</a><a href=\"/admin/audit\">Audit</a>");
+      h.raw("<a href=\"/admin/users\">Users</a><a href=\"/admin/audit\">Audit</a>")
+          .raw("<a href=\"/admin/index\">Index</a>");
     }
     h.raw("</nav><div class=\"who\"><span><a href=\"/password\" title=\"Change password\">")
         .text(user.name())
@@ -134,7 +152,17 @@ final class Views {
     input(h, "to", "To (UTC)", f, "text", "2026-11-23T16:00");
     h.raw(
         "<div class=\"actions\"><button type=\"submit\">Search</button> <a"
-            + " href=\"/events\">Clear</a></div></form>");
+            + " href=\"/events\">Clear</a>");
+    // The export takes the same filters as the search; the cursor would start it mid-way, so drop
+    // it.
+    Map<String, String> export = new LinkedHashMap<>(f);
+    export.remove("cursor");
+    export.remove("limit");
+    h.raw(" <a class=\"button secondary\" id=\"export-csv\" download href=\"")
+        .text(Html.link(CsvExportRoutes.PATH, export))
+        .raw("\" title=\"Up to ")
+        .text(String.format(Locale.UK, "%,d", CsvExportRoutes.MAX_ROWS))
+        .raw(" rows, newest first; the download is audited\">Export CSV</a></div></form>");
   }
 
   private static void input(
@@ -167,7 +195,8 @@ final class Views {
           "Categories",
           "Decision",
           "Rule",
-          "Status"
+          "Status",
+          ""
         }) {
       h.raw("<th scope=\"col\">").text(c).raw("</th>");
     }
@@ -190,6 +219,9 @@ final class Views {
           .raw("</span></td>");
       cell(h, e.rule(), "rule");
       cell(h, e.status(), null);
+      h.raw("<td><a class=\"nowrap\" href=\"")
+          .text(Html.link("/timeline", Timeline.around(e, Timeline.DEFAULT_MINUTES).params()))
+          .raw("\" title=\"Everything this pupil did around this moment\">Timeline</a></td>");
       h.raw("</tr>");
     }
     h.raw("</tbody></table></div>");

@@ -1,6 +1,7 @@
 package org.webfilter.ui;
 
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
@@ -10,11 +11,10 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import io.javalin.config.RoutesConfig;
-import org.webfilter.policy.UiRole;
-import org.webfilter.policy.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.webfilter.policy.UiRole;
+import org.webfilter.policy.User;
 import org.webfilter.policy.config.UiSettings;
 
 /**
@@ -48,8 +48,8 @@ final class WebApp {
           cfg.jetty.port = ui.port();
           cfg.routes.before(WebApp::securityHeaders);
           cfg.routes.before(ctx -> checkStateChange(ctx, auth));
-          cfg.routes.get(
-              "/healthz", ctx -> ctx.contentType("text/plain; charset=utf-8").result("ok"));
+          cfg.routes.before(WebApp::checkQueryEncoding);
+          cfg.routes.get("/healthz", events::healthz);
           cfg.routes.get(
               "/",
               ctx ->
@@ -66,6 +66,17 @@ final class WebApp {
           more.forEach(m -> m.accept(cfg.routes));
           cfg.routes.exception(
               HttpError.class, (e, ctx) -> error(ctx, auth, e.status(), e.getMessage()));
+          cfg.routes.exception(
+              org.apache.lucene.index.CorruptIndexException.class,
+              (e, ctx) -> {
+                LOG.error("{} {} failed: the event index is damaged", ctx.method(), ctx.path(), e);
+                error(
+                    ctx,
+                    auth,
+                    503,
+                    "the event index is damaged; an admin can rebuild it from Kafka on the Index"
+                        + " page");
+              });
           cfg.routes.exception(
               Exception.class,
               (e, ctx) -> {
@@ -127,6 +138,29 @@ final class WebApp {
                     403, "missing or wrong CSRF token; reload the page and try again");
               }
             });
+  }
+
+  /**
+   * Refuses a query string with a broken percent-escape ({@code %ZZ}, a lone {@code %}): Jetty
+   * would silently drop that parameter, and a search would quietly run without the filter it was
+   * given.
+   */
+  private static void checkQueryEncoding(Context ctx) {
+    String q = ctx.queryString();
+    if (q == null) {
+      return;
+    }
+    for (int i = q.indexOf('%'); i >= 0; i = q.indexOf('%', i + 1)) {
+      if (i + 2 >= q.length()
+          || Character.digit(q.charAt(i + 1), 16) < 0
+          || Character.digit(q.charAt(i + 2), 16) < 0) {
+        throw new HttpError(
+            400,
+            "query string: broken percent-encoding at character "
+                + (i + 1)
+                + " (expected % followed by two hex digits)");
+      }
+    }
   }
 
   private static boolean sameOrigin(String origin, Context ctx) {

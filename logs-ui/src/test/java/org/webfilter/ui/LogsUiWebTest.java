@@ -194,11 +194,52 @@ class LogsUiWebTest {
     "colour=red, colour",
     "user=a&user=b, user",
     "from=2026-11-24&to=2026-11-23, to",
+    "from=2026-11-23T10:00:00Z&to=2026-11-23T10:00:00Z, to",
+    "from=+999999999-01-01T00:00:00Z, from",
+    "to=-999999999-01-01, to",
+    "limit=-1, limit",
+    "limit=99999999999, limit",
+    "cursor=MTIzOmFiYw, cursor",
+    "cursor=OmZmZmZm, cursor",
+    "decision=, ''",
   })
   void apiEvents_badParameter_is400NamingIt(String query, String param) throws IOException {
+    if (param.isEmpty()) { // a blank value means "no filter", not an error
+      assertEquals(200, http.get("/api/events?" + query, "Authorization", DSL).statusCode());
+      return;
+    }
     HttpResponse<String> r = http.get("/api/events?" + query, "Authorization", DSL);
     assertEquals(400, r.statusCode());
     assertTrue(json(r).get("error").asText().startsWith(param + ": "), r.body());
+  }
+
+  /**
+   * Regression: Jetty silently dropped a parameter with a broken percent-escape, so {@code
+   * ?user=%ZZ} searched every user's events. Sent over a raw socket, as java.net.http refuses such
+   * URIs.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "/api/events?user=%ZZ",
+    "/api/events?%ZZ=1",
+    "/api/events?q=100%",
+    "/api/events.csv?host=%G1"
+  })
+  void brokenPercentEncoding_is400_notAFilterSilentlyDropped(String path) throws IOException {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", ui.port())) {
+      s.getOutputStream()
+          .write(
+              ("GET "
+                      + path
+                      + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                      + DSL
+                      + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      String response =
+          new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(response.startsWith("HTTP/1.1 400 "), response);
+      assertTrue(response.contains("{\"error\":\"query string: broken percent-encoding"), response);
+    }
   }
 
   @Test

@@ -1,6 +1,8 @@
 package org.webfilter.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
@@ -74,5 +76,20 @@ class PolicyEditorTest {
     result.removeAll(d[1]);
     result.addAll(d[0]);
     assertEquals(s(wanted), result);
+  }
+
+  @Test
+  void normalise_lowerCasesAddresses_butKeepsTheCaseOfRegularExpressions() {
+    assertEquals("example.com/path", PolicyEditor.normalise("  HTTPS://Example.COM/Path "));
+    assertEquals("example.com", PolicyEditor.normalise("example.com/"));
+    assertEquals("re:cheats?\\S+", PolicyEditor.normalise(" RE:cheats?\\S+ "));
+    assertThrows(HttpError.class, () -> PolicyEditor.normalise("re:"));
+  }
+
+  @Test
+  void aRegularExpressionEntry_keepsItsCase_andTakesEffect() {
+    editor.addEntry("pupil", false, "re:cheat\\S*\\.Test", "no cheating", null, "ict", "policy.block.add");
+    assertTrue(f.holder.get().role("pupil").orElseThrow().block().stream()
+        .anyMatch(e -> e.value().equals("re:cheat\\S*\\.Test")), "the expression is stored as written");
   }
 }
