@@ -1,78 +1,199 @@
 #!/usr/bin/env bash
-# Proxy load test: webfilter vs Squid, side by side, same origin, same client, one run.
+# Proxy load test (issue 8): webfilter vs Squid vs no proxy, same nginx origin, same clients, one run.
 #
-#   benchmarks/bench/proxy-load.sh [DURATION_SECONDS] [CONNECTIONS]
+#   benchmarks/bench/proxy-load.sh [SECONDS_PER_RUN] [CONNECTIONS] [ROUNDS]      (defaults 10 50 2)
 #
-# Needs: wrk, squid, nginx-light (apt-get install -y wrk squid nginx-light) and the app jar
-# (./webfilter --help builds it). Everything listens on 127.0.0.1 only and stops by itself.
-# webfilter runs as the whole product (proxy + UI + embedded Kafka, events on), the client is a
-# pupil (loopback), the origin host is not in any list, so each request is decided and logged.
+# Needs: wrk, squid, nginx-light, openssl (apt-get install -y wrk squid nginx-light openssl) and the
+# app jar (./webfilter --help builds it). Everything listens on 127.0.0.1 only and stops by itself.
+#
+# Targets:
+#   direct     no proxy (the ceiling; for tunnels: TLS straight to nginx)
+#   squid      Squid 5.7, workers 2, no cache, access log ON (as a school would run it)
+#   wf-proxy   ./webfilter proxy alone, events to a broker in its own JVM (Broker.java)
+#   wf-run     the all-in-one (proxy + logs UI + embedded Kafka in one JVM)
+# Both webfilters: the shipped conf/ (pupil policy for loopback clients) with every UT1-layout list
+# of /work/shared/data (or $WEBFILTER_SHARED_DATA) loaded; the origin host is in no list, so each
+# request is identified, categorised, decided and published as an event.
+#
+# Loads, each run in interleaved rounds (direct squid wf-proxy wf-run, then again):
+#   1k-keepalive  1 KiB page, keep-alive                     (wrk)
+#   1k-close      1 KiB page, "Connection: close" sent        (wrk; a new connection per request
+#                 only if the proxy honours it: LittleProxy 2.8 does not, see docs/benchmarks.md)
+#   100k          100 KiB responses, keep-alive                (wrk)
+#   tunnel        CONNECT + TLS + keep-alive GETs of 1 KiB    (TunnelLoad.java; wrk cannot CONNECT)
+# Reported per run: req/s, MB/s, p50, p99, the proxy's RSS after the run (all its processes), and
+# req/s as a share of Squid's and of direct's in the same round.
+#
+# Environment: LOADS="1k-keepalive tunnel" runs only those loads; JFR_DIR=/some/dir records a JFR
+# profile (settings=profile) of each webfilter JVM for the whole run, written there on exit
+# (wf-proxy.jfr, wf-run.jfr); summarise with `jfr print --events jdk.ExecutionSample`.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-duration="${1:-20}"
+bench="$here/benchmarks/bench"
+duration="${1:-10}"
 conns="${2:-50}"
+rounds="${3:-2}"
+data="${WEBFILTER_SHARED_DATA:-$(cd "$here/.." && pwd)/shared/data}"
+[ -d "$data/ut1" ] || data=/work/shared/data
+jar="$here/app/target/webfilter.jar"
+[ -f "$jar" ] || { echo "build the app jar first: ./webfilter --help"; exit 1; }
 work="$(mktemp -d /tmp/webfilter-bench.XXXXXX)"
-chmod 777 "$work"   # squid drops root privileges to its own user and must write its log here
-origin_port=18080; squid_port=13128; webfilter_port=13129
+chmod 777 "$work"   # squid drops root privileges to its own user and writes its logs here
+origin_port=18080; tls_port=18443; squid_port=13128; wfp_port=13129; wfr_port=13130
+broker_port=19092; controller_port=19093
 pids=()
 cleanup() {
+  [ -f "$work/squid.pid" ] && squid -k shutdown -f "$work/squid.conf" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  pkill -f "$work/" 2>/dev/null || true   # squid's and nginx's own children
-  sleep 1; rm -rf "$work"
+  sleep 2; rm -rf "$work"
 }
 trap cleanup EXIT
 
-# 1 KiB origin page
-mkdir -p "$work/www" && head -c 1024 /dev/zero | tr '\0' 'x' > "$work/www/1k.html"
-cat > "$work/nginx.conf" <<NGINX
-worker_processes 1; daemon off; pid $work/nginx.pid; error_log $work/nginx.err;
-events { worker_connections 4096; }
-http { access_log off; server { listen 127.0.0.1:$origin_port; root $work/www; keepalive_requests 1000000; } }
-NGINX
-nginx -c "$work/nginx.conf" & pids+=($!)
+wait_for() { # file pattern what
+  for _ in $(seq 1 240); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.5; done
+  echo "$3 did not start"; cat "$1" "$1.err" 2>/dev/null | tail -20; exit 1
+}
 
-# Squid: one worker, no cache, loopback clients only; origin.test resolved from a hosts file
+# --- origin: nginx, plain and TLS, 1 KiB and 100 KiB -------------------------------------------
+mkdir -p "$work/www"
+head -c 1024 /dev/zero | tr '\0' 'x' > "$work/www/1k.html"
+head -c 102400 /dev/zero | tr '\0' 'x' > "$work/www/100k.html"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+  -subj "/CN=origin.test" -addext "subjectAltName=DNS:origin.test" \
+  -keyout "$work/origin.key" -out "$work/origin.crt" 2>/dev/null
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1; daemon on; pid $work/nginx.pid; error_log $work/nginx.err;
+events { worker_connections 8192; }
+http {
+  access_log off; keepalive_requests 1000000; keepalive_timeout 120s;
+  server { listen 127.0.0.1:$origin_port; root $work/www; }
+  server { listen 127.0.0.1:$tls_port ssl; root $work/www;
+           ssl_certificate $work/origin.crt; ssl_certificate_key $work/origin.key; }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+
+# --- Squid: 2 workers, no cache, access log on; origin.test from a hosts file -------------------
 echo "127.0.0.1 origin.test" > "$work/hosts"
 cat > "$work/squid.conf" <<SQUID
 http_port 127.0.0.1:$squid_port
+acl SSL_ports port $tls_port 443
+acl CONNECT method CONNECT
+http_access deny CONNECT !SSL_ports
 http_access allow localhost
 http_access deny all
 cache deny all
 cache_mem 8 MB
 hosts_file $work/hosts
 pid_filename $work/squid.pid
-access_log none
+access_log daemon:$work/squid-access.log squid
 cache_log $work/squid-cache.log
 coredump_dir $work
-workers 1
+workers 2
 visible_hostname localhost
 SQUID
-squid -N -f "$work/squid.conf" 2> "$work/squid.err" & pids+=($!)
+squid -f "$work/squid.conf" 2> "$work/squid.err"   # daemon mode: SMP workers need it (-N is 1 process)
+for _ in $(seq 1 60); do
+  curl -sf -o /dev/null -x http://127.0.0.1:$squid_port "http://origin.test:$origin_port/1k.html" && break
+  sleep 0.5
+done
 
-java -Xmx512m -jar "$here/app/target/webfilter.jar" run --config "$here/conf/webfilter.yaml" \
-  --data-dir "$work/data" --proxy-port $webfilter_port --ui-port 0 --resolve origin.test=127.0.0.1 \
-  > "$work/webfilter.out" 2> "$work/webfilter.err" & pids+=($!)
-for _ in $(seq 1 120); do grep -q "webfilter ready" "$work/webfilter.out" 2>/dev/null && break; sleep 0.5; done
-grep -q "webfilter ready" "$work/webfilter.out" || { echo "webfilter did not start"; cat "$work/webfilter.err"; exit 1; }
+# --- webfilter: a copy of the shipped conf/ that lets pupils tunnel to the TLS origin's port ----
+cp -r "$here/conf" "$work/conf"
+sed -i "s|^  resolve: {}|  resolve: {}\n  connect-ports: [443, $tls_port]|" "$work/conf/webfilter.yaml"
+lists=()
+for root in "$data/ut1" "$data"/hosts/*; do [ -d "$root" ] && lists+=(--lists "$root"); done
+common=(--config "$work/conf/webfilter.yaml" --resolve origin.test=127.0.0.1 "${lists[@]}")
+java -Xmx512m -cp "$jar" "$bench/Broker.java" "$work/broker" $broker_port $controller_port \
+  > "$work/broker.out" 2> "$work/broker.out.err" & pids+=($!)
+wait_for "$work/broker.out" "broker ready" broker
+jfr() { [ -n "${JFR_DIR:-}" ] && echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$JFR_DIR/$1.jfr"; true; }
+java -Xmx512m $(jfr wf-proxy) -jar "$jar" proxy "${common[@]}" --data-dir "$work/wfp" --proxy-port $wfp_port \
+  --kafka 127.0.0.1:$broker_port > "$work/wfp.out" 2> "$work/wfp.out.err" & pids+=($!)
+wfp_pid=$!
+java -Xmx512m $(jfr wf-run) -jar "$jar" run "${common[@]}" --data-dir "$work/wfr" --proxy-port $wfr_port \
+  --ui-port 0 > "$work/wfr.out" 2> "$work/wfr.out.err" & pids+=($!)
+wfr_pid=$!
+wait_for "$work/wfp.out" "webfilter ready" "webfilter proxy"
+wait_for "$work/wfr.out" "webfilter ready" "webfilter run"
 
-cat > "$work/proxy.lua" <<'LUA'
-wrk.path = "http://origin.test:18080/1k.html"
-wrk.headers["Host"] = "origin.test:18080"
-LUA
-
-run() { # name port
-  local url="http://127.0.0.1:$2"
-  curl -sf -o /dev/null -x "$url" http://origin.test:$origin_port/1k.html || { echo "$1: no answer"; return 1; }
-  wrk -t2 -c"$conns" -d5s -s "$work/proxy.lua" "$url" > /dev/null   # warm-up (JIT, connections)
-  wrk -t2 -c"$conns" -d"${duration}s" --latency -s "$work/proxy.lua" "$url" > "$work/$1.txt"
-  local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' "$work/$1.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$work/$1.txt")
-  p99=$(awk '$1=="99%" {print $2}' "$work/$1.txt")
-  printf "%-10s %12s %10s %10s\n" "$1" "$rps" "$p50" "$p99"
+port_of() { case $1 in squid) echo $squid_port;; wf-proxy) echo $wfp_port;; wf-run) echo $wfr_port;; esac; }
+rss_mb() { # total RSS of a process and its descendants, MB
+  local p=$1 kids total=0
+  case $p in squid) p=$(cat "$work/squid.pid");; wf-proxy) p=$wfp_pid;; wf-run) p=$wfr_pid;; direct) echo -; return;; esac
+  for q in $p $(pgrep -P "$p" || true) $(for c in $(pgrep -P "$p" || true); do pgrep -P "$c" || true; done); do
+    total=$((total + $(awk '/VmRSS/ {print $2}' "/proc/$q/status" 2>/dev/null || echo 0)))
+  done
+  echo $((total / 1024))
 }
 
-echo "plain HTTP, 1 KiB responses, keep-alive, $conns connections, ${duration}s, wrk -t2 (2 cores shared by all)"
-printf "%-10s %12s %10s %10s\n" proxy "req/s" p50 p99
-run squid $squid_port
-run webfilter $webfilter_port
+cat > "$work/keepalive.lua" <<'LUA'
+LUA
+printf 'wrk.headers["Connection"] = "close"\n' > "$work/close.lua"
+# wrk sends origin-form to the "server" it connects to; through a proxy the path must be absolute
+for f in keepalive close; do
+  for size in 1k 100k; do
+    { printf 'wrk.path = "http://origin.test:%s/%s.html"\nwrk.headers["Host"] = "origin.test:%s"\n' \
+        $origin_port $size $origin_port; cat "$work/$f.lua"; } > "$work/$f-$size-proxy.lua"
+    { printf 'wrk.path = "/%s.html"\nwrk.headers["Host"] = "origin.test:%s"\n' $size $origin_port
+      cat "$work/$f.lua"; } > "$work/$f-$size-direct.lua"
+  done
+done
+
+to_mb() { # wrk's Transfer/sec (e.g. 1.23MB, 512.00KB, 1.10GB) in MB/s
+  awk '{v=$1; u=v; gsub(/[0-9.]/,"",u); gsub(/[A-Za-z]/,"",v);
+        m=(u=="GB")?1024:(u=="MB")?1:(u=="KB")?1/1024:1/1048576; printf "%.1f", v*m}' <<< "$1"
+}
+to_ms() { # wrk's latency (e.g. 812.00us, 2.34ms, 1.02s) in ms
+  awk '{v=$1; u=v; gsub(/[0-9.]/,"",u); gsub(/[A-Za-z]/,"",v);
+        m=(u=="s")?1000:(u=="ms")?1:(u=="us")?0.001:1; printf "%.2f", v*m}' <<< "$1"
+}
+
+measure() { # load target -> "rps mbs p50 p99"
+  local load=$1 target=$2 port url lua out
+  port=$(port_of "$target")
+  if [ "$load" = tunnel ]; then
+    local via=direct; [ "$target" = direct ] || via=127.0.0.1:$port
+    java -Xmx256m "$bench/TunnelLoad.java" $via origin.test $tls_port /1k.html \
+      "$conns" "$duration" 3 > "$work/out.txt" 2>&1
+    awk '{print $1, $3, $6, $9}' "$work/out.txt"
+    return
+  fi
+  case $load in 1k-keepalive) lua=keepalive-1k;; 1k-close) lua=close-1k;; 100k) lua=keepalive-100k;; esac
+  if [ "$target" = direct ]; then url=http://127.0.0.1:$origin_port; lua=$lua-direct
+  else url=http://127.0.0.1:$port; lua=$lua-proxy; fi
+  wrk -t2 -c"$conns" -d3s -s "$work/$lua.lua" "$url" > /dev/null       # warm-up (JIT, connections)
+  wrk -t2 -c"$conns" -d"${duration}s" --latency -s "$work/$lua.lua" "$url" > "$work/out.txt"
+  echo "$(awk '/Requests\/sec/ {print $2}' "$work/out.txt")" \
+    "$(to_mb "$(awk '/Transfer\/sec/ {print $2}' "$work/out.txt")")" \
+    "$(to_ms "$(awk '$1=="50%" {print $2}' "$work/out.txt")")" \
+    "$(to_ms "$(awk '$1=="99%" {print $2}' "$work/out.txt")")"
+}
+
+# sanity: every proxy relays both kinds before anything is measured
+for t in squid wf-proxy wf-run; do
+  curl -sf -o /dev/null -x "http://127.0.0.1:$(port_of $t)" "http://origin.test:$origin_port/1k.html" \
+    || { echo "$t: no answer over HTTP"; exit 1; }
+  curl -sfk -o /dev/null -x "http://127.0.0.1:$(port_of $t)" --resolve origin.test:$tls_port:127.0.0.1 \
+    "https://origin.test:$tls_port/1k.html" || { echo "$t: no answer through a tunnel"; exit 1; }
+done
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); ${duration}s runs, $conns connections, $rounds rounds"
+echo "# squid: $(squid -v | head -1 | sed 's/.*Version //'), workers 2, access log on; lists from $data"
+printf "%-13s %-9s %5s %10s %8s %8s %8s %7s %8s %8s\n" load target round req/s MB/s p50ms p99ms RSS_MB "/squid" "/direct"
+for load in ${LOADS:-1k-keepalive 1k-close 100k tunnel}; do
+  for round in $(seq 1 "$rounds"); do
+    for target in direct squid wf-proxy wf-run; do
+      read -r rps mbs p50 p99 <<< "$(measure $load $target)"
+      [ "$target" = direct ] && direct_rps=$rps
+      [ "$target" = squid ] && squid_rps=$rps
+      ratio_s=$(awk -v a="$rps" -v b="${squid_rps:-0}" 'BEGIN{if (b>0) printf "%.2f", a/b; else print "-"}')
+      ratio_d=$(awk -v a="$rps" -v b="${direct_rps:-0}" 'BEGIN{if (b>0) printf "%.2f", a/b; else print "-"}')
+      printf "%-13s %-9s %5s %10s %8s %8s %8s %7s %8s %8s\n" \
+        $load $target $round "$rps" "$mbs" "$p50" "$p99" "$(rss_mb $target)" "$ratio_s" "$ratio_d"
+    done
+    squid_rps=0
+  done
+done
+echo "# squid access log lines: $(wc -l < "$work/squid-access.log" 2>/dev/null || echo 0)"

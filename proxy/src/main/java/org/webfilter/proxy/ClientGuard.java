@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -39,7 +40,9 @@ import java.util.regex.Pattern;
  *       message the two ends no longer agree where the next one starts (request smuggling): a too
  *       long request line (414), too large or too many header fields (431), Content-Length
  *       together with Transfer-Encoding, conflicting Content-Lengths, a transfer coding other than
- *       chunked, bad chunking, several or invalid Host headers (400).
+ *       chunked, bad chunking, several or invalid Host headers (400);
+ *   <li>behind that check, a {@link LoginGate} holds requests whose proxy login is still being
+ *       checked against the directory, so the event loop never waits for it.
  * </ul>
  *
  * Limits on sizes hold without buffering: bodies stream through chunk by chunk.
@@ -56,14 +59,17 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
 
   private final ProxyOptions options;
   private final ConnectionLimiter limiter;
+  private final Supplier<LoginGate> loginGate;
   private InetAddress client;
   private boolean counted;
   private boolean betweenMessages = true;
   private ScheduledFuture<?> headTimer;
 
-  ClientGuard(ProxyOptions options, ConnectionLimiter limiter) {
+  /** @param loginGate makes this connection's {@link LoginGate}, put right after the checks */
+  ClientGuard(ProxyOptions options, ConnectionLimiter limiter, Supplier<LoginGate> loginGate) {
     this.options = options;
     this.limiter = limiter;
+    this.loginGate = loginGate;
   }
 
   @Override
@@ -74,6 +80,7 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
     if (p.get(DECODER) != null) {
       p.replace(DECODER, DECODER, new StrictDecoder(options));
       p.addAfter(DECODER, HEAD_CHECK, new HeadCheck());
+      p.addAfter(HEAD_CHECK, LoginGate.NAME, loginGate.get());
     }
     ctx.fireChannelActive();
     if (!counted) {

@@ -25,12 +25,8 @@ final class GuardedServerGroup extends ServerGroup {
   private final Consumer<Channel> onAccept;
   private EventLoopGroup hooked;
 
-  GuardedServerGroup(String name, Consumer<Channel> onAccept) {
-    super(
-        name,
-        DEFAULT_INCOMING_ACCEPTOR_THREADS,
-        DEFAULT_INCOMING_WORKER_THREADS,
-        DEFAULT_OUTGOING_WORKER_THREADS);
+  GuardedServerGroup(String name, int workerThreads, Consumer<Channel> onAccept) {
+    super(name, DEFAULT_INCOMING_ACCEPTOR_THREADS, workerThreads, DEFAULT_OUTGOING_WORKER_THREADS);
     this.onAccept = onAccept;
   }
 

@@ -18,7 +18,7 @@ import org.webfilter.policy.Verdict;
  * are pupils, {@code staff}/{@code pw} logs in as staff, {@code blocked.test} is adult and blocked
  * for pupils, {@code logged.test} is chat and logged.
  */
-final class TestPolicy implements Policy {
+class TestPolicy implements Policy {
   final AtomicBoolean loginRequired = new AtomicBoolean();
 
   @Override
