@@ -15,6 +15,8 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.webfilter.events.AlertEvent.Severity;
+import org.webfilter.categoriser.HostCacheStats;
+import org.webfilter.events.Topics;
 import org.webfilter.kafka.embedded.EmbeddedKafka;
 import org.webfilter.policy.PolicyHolder;
 import org.webfilter.policy.PolicyLoader;
@@ -53,6 +55,9 @@ public final class Webfilter implements AutoCloseable {
   private String uiUrl;
   private String kafkaBootstrap;
   private PolicyHolder policy;
+  /** Held by every change of the policy in force on this node: file reloads and versions from the topic. */
+  private final Object reloadLock = new Object();
+  private volatile PolicyTopic policyTopic;
 
   private Webfilter() {}
 
@@ -85,10 +90,8 @@ public final class Webfilter implements AutoCloseable {
     PolicyLoader.Loaded loaded = Loading.policy(configFile, overrides, out);
     UserStore users = loaded.users();
     policy = new PolicyHolder(loaded.policy());
-    if (parts != Parts.UI) {
-      ConfigWatcher watcher = ConfigWatcher.start(loaded.config(), () -> reload(configFile, overrides));
-      running.push(watcher);
-    }
+    // Every part watches: the proxy enforces the files, the UI explains with them.
+    running.push(ConfigWatcher.start(loaded.config(), () -> reload(configFile, overrides)));
 
     KafkaSettings kafka = config.kafka();
     if (kafka.embedded()) {
@@ -99,23 +102,28 @@ public final class Webfilter implements AutoCloseable {
       EmbeddedKafka broker = new EmbeddedKafka(config.dataDir().resolve("kafka"));
       broker.start();
       running.push(broker);
-      broker.createTopics(List.of(kafka.accessTopic(), kafka.alertsTopic()), kafka.partitions());
+      broker.createTopics(List.of(kafka.accessTopic(), kafka.alertsTopic(), Topics.REVIEWS), kafka.partitions());
       kafka = kafka.withBootstrap(broker.bootstrapServers());
     }
     kafkaBootstrap = kafka.bootstrap();
+    // Nodes of a trust share the UI's policy edits through one compacted topic.
+    policyTopic = PolicyTopic.start(
+        kafka, configFile, overrides, config.dataDir(), policy, reloadLock, config.proxy().nodeName());
+    running.push(policyTopic);
 
     KafkaEventPublisher events = null;
     if (parts != Parts.UI) {
       // Events that Kafka cannot take right now wait in the spool, on disk, and are replayed in order.
       events = KafkaEventPublisher.start(
-          kafka, PublisherOptions.defaults(config.dataDir().resolve("spool")), alertRules(config));
+          kafka, PublisherOptions.defaults(config.dataDir().resolve("spool")), alertRules(config, policy));
       running.push(events);
     }
     if (parts != Parts.PROXY) {
       KafkaEventPublisher publisher = events;
       LogsUi ui = LogsUi.start(config.ui(), kafka, config.dataDir(), users,
           new PolicyAccess(policy, configFile, overrides),
-          publisher == null ? null : () -> publisher.metrics().prometheusText());
+          () -> (publisher == null ? "" : publisher.metrics().prometheusText())
+              + policy.get().hostCacheStats().map(HostCacheStats::prometheusText).orElse(""));
       running.push(ui);
       uiUrl = "http://" + host(config.ui().bind()) + ":" + ui.port();
     }
@@ -152,15 +160,25 @@ public final class Webfilter implements AutoCloseable {
             role -> policy.get().role(role).map(RoleSettings::tlsInterception).orElse(false));
   }
 
-  private static AlertRules alertRules(WebfilterConfig config) {
+  /** The configured alert rules; search terms are scored with the live policy's phrase lists. */
+  private static AlertRules alertRules(WebfilterConfig config, PolicyHolder policy) {
     return new AlertRules(config.alerts().stream()
-        .map(a -> new AlertRules.Rule(a.category(), Severity.valueOf(a.severity().toUpperCase(Locale.ROOT)), a.kind()))
-        .toList());
+        .map(a -> new AlertRules.Rule(a.category(), Severity.valueOf(a.severity().toUpperCase(Locale.ROOT)), a.kind(),
+            a.searchScore()))
+        .toList())
+        .withSearchScoring(terms -> policy.get().phraseScores(terms));
   }
 
   /** Puts an edited configuration in force, or keeps the old one and says why. */
   private void reload(Path configFile, ConfigOverrides overrides) {
-    List<ConfigError> errors = PolicyLoader.reload(policy, configFile, overrides);
+    List<ConfigError> errors;
+    synchronized (reloadLock) {
+      errors = PolicyLoader.reload(policy, configFile, overrides);
+      PolicyTopic topic = policyTopic;
+      if (errors.isEmpty() && topic != null) {
+        topic.accepted(); // shares the UI's edits with the other nodes when they changed
+      }
+    }
     if (errors.isEmpty()) {
       log.info("configuration changed: new policy in force");
     } else {
@@ -212,6 +230,18 @@ public final class Webfilter implements AutoCloseable {
 
   public PolicyHolder policy() {
     return policy;
+  }
+
+  /** The id of the shared policy version ({@code webfilter.policy} topic) in force here, if any. */
+  public Optional<String> sharedPolicyVersion() {
+    PolicyTopic t = policyTopic;
+    return t == null ? Optional.empty() : Optional.ofNullable(t.status().versionInForce());
+  }
+
+  /** The id of the last shared policy version this node refused as invalid, if any. */
+  public Optional<String> refusedSharedPolicyVersion() {
+    PolicyTopic t = policyTopic;
+    return t == null ? Optional.empty() : Optional.ofNullable(t.status().lastRefused());
   }
 
   /** Stops everything, newest first, so the proxy stops before its publisher and the broker last. */

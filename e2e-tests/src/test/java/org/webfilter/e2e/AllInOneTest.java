@@ -152,6 +152,43 @@ class AllInOneTest {
   }
 
   @Test
+  void reviewFromTheBlockPage_reachesTheIctReviewQueue_throughKafka() throws Exception {
+    HttpResponse<String> page = get(pupil, "http://gmail.com/review-me");
+    assertEquals(403, page.statusCode());
+    String header = page.headers().firstValue("X-Webfilter-Block").orElseThrow();
+    String ref = header.substring(header.indexOf("ref=") + 4);
+    assertTrue(page.body().contains("action=\"/.webfilter/review\""), page.body());
+
+    // what the browser sends when the pupil presses the button: the blocked site's origin, via the proxy
+    HttpResponse<String> sent = get(pupil, "http://gmail.com/.webfilter/review?ref=" + ref + "&reason="
+        + enc("our class uses it for the <pen-pal> project"));
+    assertEquals(200, sent.statusCode(), sent.body());
+
+    HttpClient direct = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode found = null;
+    while (found == null && System.nanoTime() < deadline) {
+      HttpResponse<String> r = direct.send(
+          HttpRequest.newBuilder(URI.create(webfilter.uiUrl() + "/api/review-requests?status=open"))
+              .header("Authorization", basic("ict", "ict-pass-1")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      for (JsonNode n : JSON.readTree(r.body()).get("requests")) {
+        if (ref.equals(n.get("ref").asText())) {
+          found = n;
+        }
+      }
+      Thread.sleep(200);
+    }
+    assertTrue(found != null, "the review request reached the UI within 30 s");
+    assertEquals("http://gmail.com/review-me", found.get("url").asText());
+    assertEquals("pupil", found.get("role").asText());
+    assertEquals("127.0.0.1", found.get("ip").asText());
+    assertEquals("pupil.category.webmail", found.get("rule").asText());
+    assertEquals("our class uses it for the <pen-pal> project", found.get("reason").asText());
+  }
+
+  @Test
   void pupil_hostInAdultList_isBlocked() throws Exception {
     HttpResponse<String> r = get(pupil, "http://www.adult-site.test/page");
     assertEquals(403, r.statusCode());
@@ -270,7 +307,9 @@ class AllInOneTest {
 
   @Test
   void metrics_areServedForPrometheus_andCountPublishedEvents() throws Exception {
-    get(pupil, "http://gmail.com/for-metrics");
+    for (int i = 0; i < 3; i++) { // a host enters the category cache when seen again
+      get(pupil, "http://gmail.com/for-metrics");
+    }
     HttpResponse<String> r = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create(webfilter.uiUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode());
@@ -278,6 +317,9 @@ class AllInOneTest {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(webfilter_\\w*produced\\w*) (\\d+)").matcher(r.body());
     assertTrue(m.find(), r.body());
     assertTrue(Long.parseLong(m.group(2)) >= 1, r.body());
+    java.util.regex.Matcher hits = java.util.regex.Pattern.compile("(?m)^webfilter_host_cache_hits_total (\\d+)").matcher(r.body());
+    assertTrue(hits.find(), r.body());
+    assertTrue(Long.parseLong(hits.group(1)) >= 1, r.body());
   }
 
   @Test

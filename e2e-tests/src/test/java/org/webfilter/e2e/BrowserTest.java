@@ -58,15 +58,16 @@ class BrowserTest {
   @BeforeAll
   static void start() throws Exception {
     Path data = dir.resolve("data");
-    UserStore.open(data.resolve("users.yaml"))
-        .put(new User("dsl", "staff", Set.of(UiRole.DSL), UserStore.hash("dsl-pass-1")));
+    UserStore users = UserStore.open(data.resolve("users.yaml"));
+    users.put(new User("dsl", "staff", Set.of(UiRole.DSL), UserStore.hash("dsl-pass-1")));
+    users.put(new User("ict", "staff", Set.of(UiRole.ICT), UserStore.hash("ict-pass-1")));
     // Real webmail hosts are HSTS-preloaded: Chromium would only ever CONNECT to them, and a refused
     // tunnel shows the browser's own error page. A plain-HTTP test host shows the block page.
     Path lists = dir.resolve("lists");
     Files.createDirectories(lists.resolve("webmail"));
-    Files.write(lists.resolve("webmail/domains"), List.of("webmail-example.test"));
+    Files.write(lists.resolve("webmail/domains"), List.of("webmail-example.test", "penpals.test"));
     webfilter = Webfilter.start(Path.of("../conf/webfilter.yaml"),
-        new ConfigOverrides(data, 0, 0, List.of(lists), null, Map.of("www.school-news.test", "127.0.0.1")),
+        new ConfigOverrides(data, 0, 0, List.of(lists), null, Map.of("www.school-news.test", "127.0.0.1", "class.penpals.test", "127.0.0.1")),
         Webfilter.Parts.ALL, new PrintStream(OutputStream.nullOutputStream()));
     origin.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
         .withHeader("Content-Type", "text/html").withBody("<html><body><h1 id=news>School news</h1></body></html>")));
@@ -125,6 +126,46 @@ class BrowserTest {
     assertThrows(NoAlertPresentException.class, () -> dsl.switchTo().alert());
     assertTrue(dsl.findElements(By.cssSelector("img[src=x]")).isEmpty(), "the URL became markup");
     assertTrue(dsl.findElements(By.xpath("//script[contains(., 'pwned')]")).isEmpty(), "the URL became a script");
+  }
+
+  @Test
+  void reviewRoundTrip_pupilAsksFromTheBlockPage_ictApproves_pupilGetsThrough() throws Exception {
+    String blocked = "http://class.penpals.test:" + origin.getPort() + "/letters";
+    pupil.get(blocked);
+    assertEquals("This page is blocked", pupil.findElement(By.tagName("h1")).getText());
+    pupil.findElement(By.name("reason")).sendKeys("Year 8 French pen-pal letters");
+    Browsers.screenshot(pupil, "block-page-review");
+    pupil.findElement(By.cssSelector("form button")).click();
+    new WebDriverWait(pupil, Duration.ofSeconds(10)).until(d -> d.findElement(By.tagName("h1")).getText().equals("Request sent"));
+
+    ChromeDriver ict = Browsers.chromium(null);
+    try {
+      ict.get(webfilter.uiUrl() + "/login");
+      ict.findElement(By.name("username")).sendKeys("ict");
+      ict.findElement(By.name("password")).sendKeys("ict-pass-1");
+      ict.findElement(By.cssSelector("form button, form input[type=submit]")).submit();
+      new WebDriverWait(ict, Duration.ofSeconds(10)).until(d -> !d.getCurrentUrl().contains("/login"));
+      // the request travels proxy -> Kafka -> logs UI: poll the queue page
+      new WebDriverWait(ict, Duration.ofSeconds(30)).until(d -> {
+        d.get(webfilter.uiUrl() + "/reviews");
+        return d.findElement(By.tagName("body")).getText().contains("Year 8 French pen-pal letters");
+      });
+      Browsers.screenshot(ict, "review-queue");
+      var card = ict.findElement(By.cssSelector("section.review"));
+      assertTrue(card.getText().contains(blocked), card.getText());
+      assertEquals("class.penpals.test", card.findElement(By.name("entry")).getAttribute("value"));
+      card.findElement(By.cssSelector("form.approve input[name=reason]")).sendKeys("curriculum: French exchange");
+      card.findElement(By.cssSelector("form.approve button")).click();
+      new WebDriverWait(ict, Duration.ofSeconds(10)).until(d -> d.findElements(By.id("decided")).size() == 1);
+    } finally {
+      ict.quit();
+    }
+
+    // hot reload: the new allow entry reaches the proxy within seconds
+    new WebDriverWait(pupil, Duration.ofSeconds(15)).until(d -> {
+      d.get(blocked);
+      return !d.findElements(By.id("news")).isEmpty();
+    });
   }
 
   static void rawProxyRequest(String request) throws IOException {

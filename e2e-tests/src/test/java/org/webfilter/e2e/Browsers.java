@@ -30,4 +30,11 @@ final class Browsers {
         .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
     return new ChromeDriver(service, o);
   }
+
+  /** Saves a screenshot to {@code target/screenshots/<name>.png}, to look at after a run. */
+  static void screenshot(ChromeDriver d, String name) throws IOException {
+    java.nio.file.Path out = java.nio.file.Path.of("target/screenshots");
+    Files.createDirectories(out);
+    Files.write(out.resolve(name + ".png"), d.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+  }
 }

@@ -56,4 +56,12 @@ class SchemaConformanceTest {
         values(schema.get("properties").get("severity").get("enum")),
         Set.of("low", "medium", "high", "critical"));
   }
+
+  @Test
+  void reviewRequest_writesExactlyTheSchemaProperties_andEveryRequiredOne() throws IOException {
+    JsonNode schema = schema("review-request-v1.schema.json");
+    JsonNode json = Json.MAPPER.readTree(ReviewCodec.encode(ReviewCodecTest.sample("for homework")));
+    assertEquals(names(schema.get("properties")), names(json));
+    assertTrue(names(json).containsAll(values(schema.get("required"))));
+  }
 }

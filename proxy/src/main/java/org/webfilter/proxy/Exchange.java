@@ -124,6 +124,10 @@ final class Exchange {
     return clientIp;
   }
 
+  String role() {
+    return role;
+  }
+
   /** A decision the proxy made itself (network, login, destination, bad request). */
   void proxyDecision(String rule, String reason) {
     this.verdict = AccessEvent.Verdict.BLOCK;

@@ -224,6 +224,13 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
       return;
     }
     x.target(target);
+    if (shared.reviews.open() && ReviewDesk.isFor(request.uri())) {
+      ReferenceCountUtil.release(request);
+      x.discard(); // a pupil asking for a review from an intercepted block page
+      discarding = !requestDone;
+      answer(shared.reviews.answer(request.method().name(), request.uri(), x.clientIp(), tunnel.user(), head));
+      return;
+    }
     Decision d;
     try {
       d = shared.decider.decide(shared.policy.get(), role, target, x.time, true);
@@ -327,6 +334,7 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
     String cat = category == null ? "none" : category;
     String who =
         x.user() == null ? x.clientIp() : x.user() + " (" + x.clientIp() + ")";
+    shared.reviews.shown(x, cat);
     String html =
         shared.blockPage.render(
             new BlockPage.Details(

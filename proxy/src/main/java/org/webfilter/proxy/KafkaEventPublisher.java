@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.webfilter.events.AccessEvent;
+import org.webfilter.events.ReviewRequest;
 import org.webfilter.policy.config.KafkaSettings;
 import org.webfilter.proxy.events.AlertRules;
 import org.webfilter.proxy.events.EventPipeline;
@@ -67,6 +68,17 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
   @Override
   public void publish(AccessEvent event) {
     pipeline.offer(event);
+  }
+
+  /** Published to {@link org.webfilter.events.Topics#REVIEWS}, spooled like access events. */
+  @Override
+  public boolean publishReview(ReviewRequest request) {
+    return pipeline.offerReview(request);
+  }
+
+  @Override
+  public boolean takesReviews() {
+    return true;
   }
 
   /** Counters and gauges for {@code /metrics}: {@code metrics().prometheusText()}. */

@@ -29,6 +29,8 @@ import org.webfilter.policy.config.ProxySettings;
  */
 public final class ProxyServer implements AutoCloseable {
   private static final Pattern VIA_TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+  /** LittleProxy's default number of client event loops. */
+  static final int DEFAULT_WORKER_THREADS = 8;
 
   private final HttpProxyServer server;
   private final InetSocketAddress address;
@@ -84,6 +86,18 @@ public final class ProxyServer implements AutoCloseable {
       Clock clock,
       Optional<String> reviewUrl,
       ProxyOptions options) {
+    return start(settings, policy, events, clock, reviewUrl, options, DEFAULT_WORKER_THREADS);
+  }
+
+  /** As above, with {@code workerThreads} client event loops (tests use one). */
+  static ProxyServer start(
+      ProxySettings settings,
+      Supplier<Policy> policy,
+      EventSink events,
+      Clock clock,
+      Optional<String> reviewUrl,
+      ProxyOptions options,
+      int workerThreads) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(events, "events");
@@ -101,7 +115,7 @@ public final class ProxyServer implements AutoCloseable {
             events,
             clock,
             guard,
-            new BlockPage(reviewUrl),
+            new BlockPage(reviewUrl, events.takesReviews()),
             options,
             resolver,
             via,
@@ -110,7 +124,12 @@ public final class ProxyServer implements AutoCloseable {
     GuardedServerGroup threads =
         new GuardedServerGroup(
             "webfilter",
-            ch -> ch.pipeline().addFirst(ClientGuard.NAME, new ClientGuard(options, limiter)));
+            workerThreads,
+            ch ->
+                ch.pipeline()
+                    .addFirst(
+                        ClientGuard.NAME,
+                        new ClientGuard(options, limiter, () -> new LoginGate(policy))));
     HttpProxyServer server;
     try {
       server =

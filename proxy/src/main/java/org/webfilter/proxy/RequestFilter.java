@@ -19,9 +19,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.littleshoot.proxy.HttpFiltersAdapter;
 import org.slf4j.Logger;
@@ -54,9 +51,9 @@ import org.webfilter.policy.Policy;
  * </ol>
  *
  * <p>Everything here runs on Netty event loops: no blocking I/O, the policy is an in-memory
- * snapshot, the event sink only enqueues. One known exception: a proxy login that must be checked
- * against LDAP and is not cached yet waits for the directory (bounded by its timeout), because
- * LittleProxy's filters cannot suspend a request; see {@code await}.
+ * snapshot, the event sink only enqueues. A proxy login that must be checked against the directory
+ * (LDAP) was already checked by {@link LoginGate}, which holds the request ahead of LittleProxy
+ * until the directory answers, so nothing here waits for it.
  */
 final class RequestFilter extends HttpFiltersAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestFilter.class);
@@ -147,6 +144,14 @@ final class RequestFilter extends HttpFiltersAdapter {
       HttpUtil.setKeepAlive(r, false);
       return start(r);
     }
+    if (exchange.isConnect() && ctx.pipeline().get(Tunnel.NAME) != null) {
+      // a second CONNECT pipelined behind the first: the connection is a tunnel now
+      exchange.rawUrl(request.uri());
+      exchange.proxyDecision("proxy.bad-request", "a second CONNECT on a connection that is already a tunnel");
+      FullHttpResponse r = text(HttpResponseStatus.BAD_REQUEST, "webfilter: one CONNECT per connection\n");
+      HttpUtil.setKeepAlive(r, false);
+      return start(r);
+    }
     String uri = request.uri();
     String authority;
     String path = "";
@@ -200,6 +205,10 @@ final class RequestFilter extends HttpFiltersAdapter {
       return start(challenge());
     }
     exchange.who(identity.user(), identity.role());
+    if (!exchange.isConnect() && shared.reviews.open() && ReviewDesk.isFor(path)) {
+      exchange.discard(); // a pupil asking for a review: answered here, never forwarded
+      return start(shared.reviews.answer(request.method().name(), path, exchange.clientIp(), identity.user(), head));
+    }
 
     if (target == null) {
       exchange.proxyDecision("proxy.bad-request", "the request target is not a valid http URL");
@@ -256,13 +265,13 @@ final class RequestFilter extends HttpFiltersAdapter {
   private Identity identify(HttpRequest request) {
     ProxyLogin.Offer offer =
         ProxyLogin.parse(request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
-    Identification id;
-    if (offer instanceof ProxyLogin.Malformed) {
+    Identification id = LoginGate.checked(ctx.channel(), request);
+    if (id == null && offer instanceof ProxyLogin.Malformed) {
       id = new Identification.LoginFailed(null);
-    } else {
+    } else if (id == null) {
       Credentials c = offer instanceof ProxyLogin.Offered o ? o.credentials() : null;
       Policy policy = shared.policy.get();
-      id = await(policy.identifyAsync(client, c), c);
+      id = now(policy.identifyAsync(client, c), c);
     }
     if (id instanceof Identification.Identified ok) {
       return ok.identity();
@@ -276,32 +285,16 @@ final class RequestFilter extends HttpFiltersAdapter {
     return null;
   }
 
-  /** Backstop only: the policy completes every identification within its directory's timeout-ms. */
-  private static final long IDENTIFY_LIMIT_SECONDS = 61;
-
   /**
-   * The identification, waited for when it is not complete yet.
-   *
-   * <p>Limitation: LittleProxy's {@code HttpFilters} are synchronous — {@link #clientToProxyRequest}
-   * must return the response (or {@code null} to forward) before it returns, and LittleProxy 2.8 offers
-   * no hook to suspend a request and resume it later. So the one identification that is not complete at
-   * once, a login checked against the LDAP directory ({@code identity.ldap}) and not remembered yet,
-   * blocks this event loop until the directory answers, at most {@code identity.ldap.timeout-ms} (the
-   * policy then completes it as "directory down"). Every other identification — networks, the users
-   * file, directory logins remembered in the policy's cache — is already complete and does not wait.
-   * If even the backstop passes, the login fails (closed).
+   * The identification, which must be complete: {@link LoginGate} has already waited (off the
+   * event loop) for every login that needed the directory, so this never blocks. Should one still be
+   * pending, the login fails (closed) rather than stall every client of this event loop.
    */
-  private static Identification await(CompletableFuture<Identification> f, Credentials c) {
+  private static Identification now(CompletableFuture<Identification> f, Credentials c) {
     if (f.isDone()) {
       return f.join();
     }
-    try {
-      return f.get(IDENTIFY_LIMIT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.error("proxy login of {} not checked", c, e);
-    }
+    LOG.error("proxy login of {} still pending when deciding; refused", c);
     return new Identification.LoginFailed(c == null ? null : c.user());
   }
 
@@ -325,6 +318,7 @@ final class RequestFilter extends HttpFiltersAdapter {
           exchange.user() == null
               ? exchange.clientIp()
               : exchange.user() + " (" + exchange.clientIp() + ")";
+      shared.reviews.shown(exchange, cat);
       String html =
           shared.blockPage.render(
               new BlockPage.Details(

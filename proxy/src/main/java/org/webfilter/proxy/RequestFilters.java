@@ -23,6 +23,8 @@ final class RequestFilters implements HttpFiltersSource {
   final Clock clock;
   final DestinationGuard guard;
   final BlockPage blockPage;
+  /** Review requests from block pages, answered by the proxy itself. */
+  final ReviewDesk reviews;
   final ProxyOptions options;
   final HostDecider decider;
   /** Where blocking name lookups run, off the event loops. */
@@ -51,6 +53,7 @@ final class RequestFilters implements HttpFiltersSource {
     this.clock = clock;
     this.guard = guard;
     this.blockPage = blockPage;
+    this.reviews = new ReviewDesk(events, clock, viaName, blockPage);
     this.options = options;
     this.decider = new HostDecider(options.restrictRole());
     this.resolver = resolver;

@@ -94,6 +94,20 @@ class TunnelTest {
   private static final byte[] ACCESS_DENIED = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x31};
 
   @Test
+  void twoPipelinedConnects_secondGets400_andTheConnectionCloses() throws Exception {
+    try (Socket s = new Socket()) {
+      s.connect(proxy.address(), 2_000);
+      s.setSoTimeout(10_000);
+      String one = "CONNECT allowed.test:" + origin.port() + " HTTP/1.1\r\nHost: allowed.test\r\n\r\n";
+      s.getOutputStream().write((one + one).getBytes(StandardCharsets.ISO_8859_1));
+      String all = new String(readAll(s.getInputStream()), StandardCharsets.ISO_8859_1); // ends: closed
+      assertTrue(all.startsWith("HTTP/1.1 200"), all);
+      assertTrue(all.contains("HTTP/1.1 400"), all);
+    }
+    events.await(e -> "proxy.bad-request".equals(e.rule()) && e.url() != null && e.url().startsWith("allowed.test"));
+  }
+
+  @Test
   void connectToIp_decidesOnSniName() throws Exception {
     try (Socket s = tunnel("127.0.0.1:" + origin.port(), "")) {
       s.getOutputStream().write(TlsHellos.clientHello("blocked.test"));

@@ -22,6 +22,7 @@ final class Counters implements Spool.Listener {
   final LongAdder dropped = new LongAdder();
   final LongAdder damaged = new LongAdder();
   final LatencyHistogram latency = new LatencyHistogram();
+  final LossAlerts losses = new LossAlerts(java.time.Clock.systemUTC());
   private final RateLimit dropLog = new RateLimit(RateLimit.TEN_SECONDS);
   private final RateLimit failLog = new RateLimit(RateLimit.TEN_SECONDS);
   private final RateLimit ioLog = new RateLimit(RateLimit.TEN_SECONDS);
@@ -32,6 +33,7 @@ final class Counters implements Spool.Listener {
       return;
     }
     dropped.add(records);
+    losses.dropped(records, why);
     if (dropLog.due()) {
       LOG.error(
           "ACCESS EVENTS LOST: {} record(s) dropped because {}; {} dropped since start "

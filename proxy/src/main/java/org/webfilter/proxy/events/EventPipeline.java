@@ -10,7 +10,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Queue;
 import org.webfilter.events.AccessEvent;
+import org.webfilter.events.ReviewRequest;
 import org.webfilter.policy.config.KafkaSettings;
 
 /**
@@ -47,6 +49,7 @@ public final class EventPipeline implements AutoCloseable {
   private final Spool spool;
   private final Sender sender;
   private final PublisherLoop loop;
+  private final Queue<ReviewRequest> reviews;
   private final Replayer replayer;
   private final Thread loopThread;
   private final Thread replayThread;
@@ -54,6 +57,7 @@ public final class EventPipeline implements AutoCloseable {
 
   private EventPipeline(KafkaSettings settings, PublisherOptions options, AlertRules alerts) throws IOException {
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+    this.reviews = new java.util.concurrent.ConcurrentLinkedQueue<>();
     this.spool =
         options.spoolDir() == null
             ? null
@@ -70,7 +74,7 @@ public final class EventPipeline implements AutoCloseable {
     }
     this.sender = new Sender(producer, settings.accessTopic(), settings.alertsTopic(), counters,
         options.stallTimeout().toNanos(), spool != null);
-    this.loop = new PublisherLoop(queue, sender, spool, alerts, counters, options.highWaterMark(),
+    this.loop = new PublisherLoop(queue, reviews, sender, spool, alerts, counters, options.highWaterMark(),
         options.createTopics() ? settings : null);
     this.replayer = spool == null ? null : new Replayer(spool, sender, counters, options.replayBatch());
     this.loopThread = new Thread(loop, "webfilter-event-publisher");
@@ -118,6 +122,19 @@ public final class EventPipeline implements AutoCloseable {
       return false;
     }
     counters.accepted.increment();
+    return true;
+  }
+
+  /**
+   * Queues a pupil's review request without blocking; it goes the way access events go (spooled while
+   * Kafka is away). Requests are rare and rate-limited by the proxy, so this queue has no bound of its
+   * own. False when the pipeline is closed.
+   */
+  public boolean offerReview(ReviewRequest request) {
+    if (closed) {
+      return false;
+    }
+    reviews.add(request);
     return true;
   }
 

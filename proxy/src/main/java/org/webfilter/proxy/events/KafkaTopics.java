@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.webfilter.events.Topics;
 import org.webfilter.policy.config.KafkaSettings;
 
 /**
@@ -25,7 +26,8 @@ public final class KafkaTopics {
   private KafkaTopics() {}
 
   /**
-   * Creates whichever of {@code settings.accessTopic()} and {@code settings.alertsTopic()} is missing.
+   * Creates whichever of {@code settings.accessTopic()}, {@code settings.alertsTopic()} and {@link
+   * Topics#REVIEWS} is missing.
    *
    * @return the topics that were created
    * @throws IOException when the cluster did not answer within {@code timeout} or refused
@@ -40,7 +42,7 @@ public final class KafkaTopics {
     List<String> created = new ArrayList<>();
     try (Admin admin = Admin.create(config)) {
       Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      for (String topic : List.of(settings.accessTopic(), settings.alertsTopic())) {
+      for (String topic : List.of(settings.accessTopic(), settings.alertsTopic(), Topics.REVIEWS)) {
         if (existing.contains(topic) || created.contains(topic)) {
           continue;
         }

@@ -14,7 +14,8 @@ record OutRecord(Kind kind, String key, byte[] value) {
   /** Which topic a record goes to. The ordinal is written to disk: append new kinds at the end. */
   enum Kind {
     ACCESS,
-    ALERT
+    ALERT,
+    REVIEW
   }
 
   private static final int NULL_KEY = 0xFFFF;

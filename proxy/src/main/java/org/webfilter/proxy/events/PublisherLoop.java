@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -11,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import org.webfilter.events.AccessEvent;
 import org.webfilter.events.AlertCodec;
 import org.webfilter.events.EventCodec;
+import org.webfilter.events.ReviewCodec;
+import org.webfilter.events.ReviewRequest;
 import org.webfilter.policy.config.KafkaSettings;
 
 /**
@@ -24,6 +27,7 @@ final class PublisherLoop implements Runnable {
   private static final int BATCH = 1_000;
 
   private final BlockingQueue<AccessEvent> queue;
+  private final Queue<ReviewRequest> reviews;
   private final Sender sender;
   private final Spool spool; // null: no spool
   private final AlertRules alerts;
@@ -32,9 +36,10 @@ final class PublisherLoop implements Runnable {
   private final KafkaSettings topicsToCreate; // null: do not create
   private volatile boolean stopping;
 
-  PublisherLoop(BlockingQueue<AccessEvent> queue, Sender sender, Spool spool, AlertRules alerts,
+  PublisherLoop(BlockingQueue<AccessEvent> queue, Queue<ReviewRequest> reviews, Sender sender, Spool spool, AlertRules alerts,
       Counters counters, int highWaterMark, KafkaSettings topicsToCreate) {
     this.queue = queue;
+    this.reviews = reviews;
     this.sender = sender;
     this.spool = spool;
     this.alerts = alerts;
@@ -61,6 +66,8 @@ final class PublisherLoop implements Runnable {
         break;
       }
       spoolFailed();
+      reportLosses();
+      sendReviews();
       if (first == null) {
         if (spool != null) {
           spool.syncIfDue();
@@ -120,6 +127,27 @@ final class PublisherLoop implements Runnable {
         counters.dropped(1, "Kafka refused it and there is no spool");
       }
     }
+  }
+
+  private void sendReviews() {
+    List<OutRecord> out = new ArrayList<>();
+    for (ReviewRequest r; (r = reviews.poll()) != null; ) {
+      out.add(new OutRecord(OutRecord.Kind.REVIEW, r.key(), ReviewCodec.encode(r)));
+    }
+    if (!out.isEmpty()) {
+      deliver(out);
+    }
+  }
+
+  /** Sends the operational alert for lost events once Kafka takes records again (see LossAlerts). */
+  private void reportLosses() {
+    if (sender.hasFailed() || sender.stalled()) {
+      return;
+    }
+    counters.losses.take().ifPresent(a -> {
+      counters.alerts.increment();
+      deliver(List.of(new OutRecord(OutRecord.Kind.ALERT, a.key(), AlertCodec.encode(a))));
+    });
   }
 
   private void spoolFailed() {

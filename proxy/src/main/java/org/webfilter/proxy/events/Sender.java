@@ -37,7 +37,11 @@ final class Sender {
   }
 
   private String topic(OutRecord r) {
-    return r.kind() == OutRecord.Kind.ACCESS ? accessTopic : alertsTopic;
+    return switch (r.kind()) {
+      case ACCESS -> accessTopic;
+      case ALERT -> alertsTopic;
+      case REVIEW -> org.webfilter.events.Topics.REVIEWS;
+    };
   }
 
   /**

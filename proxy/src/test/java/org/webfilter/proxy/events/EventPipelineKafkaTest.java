@@ -241,6 +241,31 @@ class EventPipelineKafkaTest {
     assertEquals(3, consumeAccess(3).size());
   }
 
+  @Test
+  void lostEvents_raiseOneOperationalAlert_withTheCount() throws Exception {
+    startKafka();
+    EventPipeline p = pipeline(options().withQueueCapacity(10));
+    for (int i = 0; i < 20_000; i++) {
+      p.offer(TestEvents.event(i)); // far faster than a 10-event queue drains: most are dropped
+    }
+    long dropped = p.metrics().dropped();
+    assertTrue(dropped > 0, () -> "" + p.metrics());
+
+    List<AlertEvent> alerts = new ArrayList<>();
+    TopicReader.countIds(kafka.bootstrapServers(), Topics.ALERTS, AlertCodec::decode, AlertEvent::eventId, 1, alerts);
+    assertEquals(1, alerts.size(), alerts::toString); // one summary, not one alert per lost event
+    AlertEvent alert = alerts.get(0);
+    assertEquals(LossAlerts.KIND, alert.kind());
+    assertEquals(AlertEvent.Severity.CRITICAL, alert.severity());
+    assertEquals("proxy.events-dropped", alert.event().rule());
+    String reason = alert.event().reason();
+    long reported = Long.parseLong(reason.substring(0, reason.indexOf(' ')));
+    // the alert may be cut while the feeder is still dropping; the rest waits for the next minute's alert
+    assertTrue(reported > 0 && reported <= dropped, reason);
+    assertTrue(reason.contains(" access event(s) lost since "), reason);
+    assertTrue(alert.event().reason().contains("the in-memory event queue is full"), alert.event()::reason);
+  }
+
   private static AccessEvent remember(Set<UUID> sent, AccessEvent e) {
     sent.add(e.eventId());
     return e;
