@@ -10,12 +10,13 @@
 #   direct     no proxy (the ceiling; for tunnels: TLS straight to nginx)
 #   squid      Squid 5.7, workers 2, no cache, access log ON (as a school would run it)
 #   wf-proxy   ./webfilter proxy alone, events to a broker in its own JVM (Broker.java)
+#   wf-noev    the same proxy with access events thrown away (ProxyNoEvents.java): events on vs off
 #   wf-run     the all-in-one (proxy + logs UI + embedded Kafka in one JVM)
 # Both webfilters: the shipped conf/ (pupil policy for loopback clients) with every UT1-layout list
 # of /work/shared/data (or $WEBFILTER_SHARED_DATA) loaded; the origin host is in no list, so each
 # request is identified, categorised, decided and published as an event.
 #
-# Loads, each run in interleaved rounds (direct squid wf-proxy wf-run, then again):
+# Loads, each run in interleaved rounds (direct squid wf-proxy wf-noev wf-run, then again):
 #   1k-keepalive  1 KiB page, keep-alive                     (wrk)
 #   1k-close      1 KiB page, "Connection: close" sent        (wrk; a new connection per request
 #                 only if the proxy honours it: LittleProxy 2.8 does not, see docs/benchmarks.md)
@@ -39,7 +40,7 @@ jar="$here/app/target/webfilter.jar"
 [ -f "$jar" ] || { echo "build the app jar first: ./webfilter --help"; exit 1; }
 work="$(mktemp -d /tmp/webfilter-bench.XXXXXX)"
 chmod 777 "$work"   # squid drops root privileges to its own user and writes its logs here
-origin_port=18080; tls_port=18443; squid_port=13128; wfp_port=13129; wfr_port=13130
+origin_port=18080; tls_port=18443; squid_port=13128; wfp_port=13129; wfr_port=13130; wfn_port=13131
 broker_port=19092; controller_port=19093
 pids=()
 cleanup() {
@@ -115,13 +116,17 @@ wfp_pid=$!
 java -Xmx512m $(jfr wf-run) -jar "$jar" run "${common[@]}" --data-dir "$work/wfr" --proxy-port $wfr_port \
   --ui-port 0 > "$work/wfr.out" 2> "$work/wfr.out.err" & pids+=($!)
 wfr_pid=$!
+java -Xmx512m -cp "$jar" "$bench/ProxyNoEvents.java" "$work/conf/webfilter.yaml" "$work/wfn" $wfn_port \
+  "$data/ut1" "$data"/hosts/* > "$work/wfn.out" 2> "$work/wfn.out.err" & pids+=($!)
+wfn_pid=$!
+wait_for "$work/wfn.out" "webfilter ready" "webfilter proxy (events off)"
 wait_for "$work/wfp.out" "webfilter ready" "webfilter proxy"
 wait_for "$work/wfr.out" "webfilter ready" "webfilter run"
 
-port_of() { case $1 in squid) echo $squid_port;; wf-proxy) echo $wfp_port;; wf-run) echo $wfr_port;; esac; }
+port_of() { case $1 in squid) echo $squid_port;; wf-proxy) echo $wfp_port;; wf-noev) echo $wfn_port;; wf-run) echo $wfr_port;; esac; }
 rss_mb() { # total RSS of a process and its descendants, MB
   local p=$1 kids total=0
-  case $p in squid) p=$(cat "$work/squid.pid");; wf-proxy) p=$wfp_pid;; wf-run) p=$wfr_pid;; direct) echo -; return;; esac
+  case $p in squid) p=$(cat "$work/squid.pid");; wf-proxy) p=$wfp_pid;; wf-noev) p=$wfn_pid;; wf-run) p=$wfr_pid;; direct) echo -; return;; esac
   for q in $p $(pgrep -P "$p" || true) $(for c in $(pgrep -P "$p" || true); do pgrep -P "$c" || true; done); do
     total=$((total + $(awk '/VmRSS/ {print $2}' "/proc/$q/status" 2>/dev/null || echo 0)))
   done
@@ -172,7 +177,7 @@ measure() { # load target -> "rps mbs p50 p99"
 }
 
 # sanity: every proxy relays both kinds before anything is measured
-for t in squid wf-proxy wf-run; do
+for t in squid wf-proxy wf-noev wf-run; do
   curl -sf -o /dev/null -x "http://127.0.0.1:$(port_of $t)" "http://origin.test:$origin_port/1k.html" \
     || { echo "$t: no answer over HTTP"; exit 1; }
   curl -sfk -o /dev/null -x "http://127.0.0.1:$(port_of $t)" --resolve origin.test:$tls_port:127.0.0.1 \
@@ -184,7 +189,7 @@ echo "# squid: $(squid -v | head -1 | sed 's/.*Version //'), workers 2, access l
 printf "%-13s %-9s %5s %10s %8s %8s %8s %7s %8s %8s\n" load target round req/s MB/s p50ms p99ms RSS_MB "/squid" "/direct"
 for load in ${LOADS:-1k-keepalive 1k-close 100k tunnel}; do
   for round in $(seq 1 "$rounds"); do
-    for target in direct squid wf-proxy wf-run; do
+    for target in direct squid wf-proxy wf-noev wf-run; do
       read -r rps mbs p50 p99 <<< "$(measure $load $target)"
       [ "$target" = direct ] && direct_rps=$rps
       [ "$target" = squid ] && squid_rps=$rps
