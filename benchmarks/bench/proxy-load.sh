@@ -18,8 +18,8 @@
 #
 # Loads, each run in interleaved rounds (direct squid wf-proxy wf-noev wf-run, then again):
 #   1k-keepalive  1 KiB page, keep-alive                     (wrk)
-#   1k-close      1 KiB page, "Connection: close" sent        (wrk; a new connection per request
-#                 only if the proxy honours it: LittleProxy 2.8 does not, see docs/benchmarks.md)
+#   1k-close      1 KiB page, "Connection: close" sent        (wrk: a new connection per request;
+#                 webfilter honours it itself since LittleProxy 2.8 does not, see docs/benchmarks.md)
 #   100k          100 KiB responses, keep-alive                (wrk)
 #   tunnel        CONNECT + TLS + keep-alive GETs of 1 KiB    (TunnelLoad.java; wrk cannot CONNECT)
 # Reported per run: req/s, MB/s, p50, p99, the proxy's RSS after the run (all its processes), and

@@ -78,7 +78,9 @@ final class RequestFilters implements HttpFiltersSource {
 
   @Override
   public HttpFilters filterRequest(HttpRequest originalRequest, ChannelHandlerContext ctx) {
-    return new RequestFilter(originalRequest, ctx, this, hook(ctx));
+    ClientConnectionHook hook = hook(ctx);
+    hook.requestArrived(originalRequest);
+    return new RequestFilter(originalRequest, ctx, this, hook);
   }
 
   /** The hook of this client connection, installed on its first request. */

@@ -111,6 +111,22 @@ class ProxyServerTest {
   }
 
   @Test
+  void clientConnectionClose_isAnsweredWithClose_andTheConnectionEnds() throws Exception {
+    for (String host : List.of("allowed.test", "blocked.test")) { // relayed, and our own block page
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(proxy.address(), 2_000);
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(("GET " + url(host, "/close") + " HTTP/1.1\r\nHost: " + host
+            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        // readAllBytes returns only when the proxy closes the connection
+        String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        String head = all.substring(0, all.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+        assertTrue(head.contains("\r\nconnection: close"), head);
+      }
+    }
+  }
+
+  @Test
   void allowedRequest_reachesOriginAndReturnsBody() throws Exception {
     origin.stubFor(get(urlPathEqualTo("/hello")).willReturn(ok("hi from origin")));
     Instant before = Instant.now();
