@@ -130,6 +130,9 @@ final class PublisherLoop implements Runnable {
   }
 
   private void sendReviews() {
+    if (reviews.isEmpty()) {
+      return; // the usual case: nothing to allocate
+    }
     List<OutRecord> out = new ArrayList<>();
     for (ReviewRequest r; (r = reviews.poll()) != null; ) {
       out.add(new OutRecord(OutRecord.Kind.REVIEW, r.key(), ReviewCodec.encode(r)));
