@@ -12,6 +12,11 @@ final class Browsers {
   private Browsers() {}
 
   static ChromeDriver chromium(Integer proxyPort) throws IOException {
+    return chromium(proxyPort, new String[0]);
+  }
+
+  /** As {@link #chromium(Integer)}, with extra command-line switches. */
+  static ChromeDriver chromium(Integer proxyPort, String... extraArguments) throws IOException {
     System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver"); // skips Selenium Manager
     ChromeOptions o = new ChromeOptions();
     o.setBinary("/usr/bin/chromium");
@@ -26,6 +31,7 @@ final class Browsers {
       // <-loopback> stops Chromium's implicit bypass, so even loopback requests go through the proxy.
       o.addArguments("--proxy-server=http://127.0.0.1:" + proxyPort, "--proxy-bypass-list=<-loopback>");
     }
+    o.addArguments(extraArguments);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
     return new ChromeDriver(service, o);
