@@ -41,8 +41,9 @@ import java.util.regex.Pattern;
  *       long request line (414), too large or too many header fields (431), Content-Length
  *       together with Transfer-Encoding, conflicting Content-Lengths, a transfer coding other than
  *       chunked, bad chunking, several or invalid Host headers (400);
- *   <li>behind that check, a {@link LoginGate} holds requests whose proxy login is still being
- *       checked against the directory, so the event loop never waits for it.
+ *   <li>behind that check, {@link BodylessRequests} makes bodyless requests whole (see there why),
+ *       and a {@link LoginGate} holds requests whose proxy login is still being checked against the
+ *       directory, so the event loop never waits for it.
  * </ul>
  *
  * Limits on sizes hold without buffering: bodies stream through chunk by chunk.
@@ -80,7 +81,9 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
     if (p.get(DECODER) != null) {
       p.replace(DECODER, DECODER, new StrictDecoder(options));
       p.addAfter(DECODER, HEAD_CHECK, new HeadCheck());
-      p.addAfter(HEAD_CHECK, LoginGate.NAME, loginGate.get());
+      // merged before the gate: the gate ties its answer to the very request object LittleProxy gets
+      p.addAfter(HEAD_CHECK, BodylessRequests.NAME, new BodylessRequests());
+      p.addAfter(BodylessRequests.NAME, LoginGate.NAME, loginGate.get());
     }
     ctx.fireChannelActive();
     if (!counted) {
