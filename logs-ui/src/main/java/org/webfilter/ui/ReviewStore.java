@@ -70,21 +70,15 @@ final class ReviewStore {
 
   synchronized Request add(Instant now, String url, String ref, String user, String ip, String role, String rule,
       String reason, String remoteIp) {
-    for (Request r : byId.values()) { // the same pupil asking twice for the same page: one request
-      if (r.open() && r.url().equals(url) && java.util.Objects.equals(r.user(), user)
-          && java.util.Objects.equals(r.ip(), ip)) {
-        return r;
-      }
+    Optional<Request> asked = openFor(url, user, ip);
+    if (asked.isPresent()) {
+      return asked.get();
     }
-    if (byId.values().stream().filter(Request::open).count() >= MAX_OPEN) {
+    if (queueFull()) {
       throw new HttpError(503, "the review queue is full; please ask a member of staff");
     }
-    Request r = new Request(UUID.randomUUID().toString(), now, url, ref, user, ip, role, rule, reason, remoteIp,
-        "open", null, null, null, null, null, null);
-    byId.put(r.id(), r);
-    trim();
-    save();
-    return r;
+    return put(new Request(UUID.randomUUID().toString(), now, url, ref, user, ip, role, rule, reason, remoteIp,
+        "open", null, null, null, null, null, null));
   }
 
   /**
@@ -94,27 +88,37 @@ final class ReviewStore {
    */
   synchronized boolean addFromProxy(org.webfilter.events.ReviewRequest r) {
     String id = r.requestId().toString();
-    if (byId.containsKey(id)) {
+    if (byId.containsKey(id) || openFor(r.url(), r.user(), r.clientIp()).isPresent()) {
       return false;
     }
-    for (Request open : byId.values()) {
-      if (open.open() && open.url().equals(r.url()) && java.util.Objects.equals(open.user(), r.user())
-          && java.util.Objects.equals(open.ip(), r.clientIp())) {
-        return false;
-      }
-    }
-    if (byId.values().stream().filter(Request::open).count() >= MAX_OPEN) {
+    if (queueFull()) {
       org.slf4j.LoggerFactory.getLogger(ReviewStore.class)
           .warn("review queue full ({} open): request {} for {} not added", MAX_OPEN, id, r.url());
       return false;
     }
-    Request q = new Request(id, r.time(), r.url(), r.ref().toString(), r.user(), r.clientIp(), r.role(), r.rule(),
+    put(new Request(id, r.time(), r.url(), r.ref().toString(), r.user(), r.clientIp(), r.role(), r.rule(),
         r.pupilReason(), "proxy " + (r.proxyNode() == null ? "" : r.proxyNode()), "open", null, null, null, null, null,
-        null);
-    byId.put(id, q);
+        null));
+    return true;
+  }
+
+  /** The open request of this pupil for this page, if any: asking twice makes one request. */
+  private Optional<Request> openFor(String url, String user, String ip) {
+    return byId.values().stream()
+        .filter(r -> r.open() && r.url().equals(url) && java.util.Objects.equals(r.user(), user)
+            && java.util.Objects.equals(r.ip(), ip))
+        .findFirst();
+  }
+
+  private boolean queueFull() {
+    return byId.values().stream().filter(Request::open).count() >= MAX_OPEN;
+  }
+
+  private Request put(Request r) {
+    byId.put(r.id(), r);
     trim();
     save();
-    return true;
+    return r;
   }
 
   synchronized Optional<Request> find(String id) {
