@@ -5,13 +5,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * The first handler of every client connection (installed by {@link GuardedServerGroup}), and the
+ * The first handler of every client connection, which builds the rest of its pipeline, and the
  * proxy's protection against clients that are broken or hostile rather than merely asking for the
  * wrong site:
  *
@@ -35,15 +36,15 @@ import java.util.regex.Pattern;
  *       (429, closed);
  *   <li>a request head must be complete within {@link ProxyOptions#headerTimeout()} of its first
  *       byte (408, closed): a client trickling headers byte by byte cannot hold a connection;
- *   <li>LittleProxy's request decoder is replaced by a strict one with our limits, and a check
+ *   <li>the request decoder is a strict one with our limits, and a check
  *       right after it answers what must not be forwarded, then closes, because after a bad
  *       message the two ends no longer agree where the next one starts (request smuggling): a too
  *       long request line (414), too large or too many header fields (431), Content-Length
  *       together with Transfer-Encoding, conflicting Content-Lengths, a transfer coding other than
  *       chunked, bad chunking, several or invalid Host headers (400);
- *   <li>behind that check, {@link BodylessRequests} makes bodyless requests whole (see there why),
- *       and a {@link LoginGate} holds requests whose proxy login is still being checked against the
- *       directory, so the event loop never waits for it.
+ *   <li>behind that check, a {@link LoginGate} holds requests whose proxy login is still being
+ *       checked against the directory, so the event loop never waits for it; then the {@link
+ *       ClientSession} serves the requests.
  * </ul>
  *
  * Limits on sizes hold without buffering: bodies stream through chunk by chunk.
@@ -51,7 +52,7 @@ import java.util.regex.Pattern;
 final class ClientGuard extends ChannelInboundHandlerAdapter {
   static final String NAME = "webfilter-guard";
   private static final String HEAD_CHECK = "webfilter-head-check";
-  /** LittleProxy's name for its request decoder. */
+  private static final String ENCODER = "encoder";
   private static final String DECODER = "decoder";
 
   private static final Pattern HOST =
@@ -61,30 +62,42 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
   private final ProxyOptions options;
   private final ConnectionLimiter limiter;
   private final Supplier<LoginGate> loginGate;
+  private final Supplier<ClientSession> session;
   private InetAddress client;
   private boolean counted;
   private boolean betweenMessages = true;
   private ScheduledFuture<?> headTimer;
 
-  /** @param loginGate makes this connection's {@link LoginGate}, put right after the checks */
-  ClientGuard(ProxyOptions options, ConnectionLimiter limiter, Supplier<LoginGate> loginGate) {
+  /**
+   * @param loginGate makes this connection's {@link LoginGate}, put right after the checks
+   * @param session makes the connection's {@link ClientSession}, the last handler
+   */
+  ClientGuard(
+      ProxyOptions options,
+      ConnectionLimiter limiter,
+      Supplier<LoginGate> loginGate,
+      Supplier<ClientSession> session) {
     this.options = options;
     this.limiter = limiter;
     this.loginGate = loginGate;
+    this.session = session;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     counted = limiter.acquire(client);
-    ChannelPipeline p = ctx.pipeline();
-    if (p.get(DECODER) != null) {
-      p.replace(DECODER, DECODER, new StrictDecoder(options));
-      p.addAfter(DECODER, HEAD_CHECK, new HeadCheck());
-      // merged before the gate: the gate ties its answer to the very request object LittleProxy gets
-      p.addAfter(HEAD_CHECK, BodylessRequests.NAME, new BodylessRequests());
-      p.addAfter(BodylessRequests.NAME, LoginGate.NAME, loginGate.get());
-    }
+    long idle = options.idleTimeout().toMillis();
+    ctx.pipeline()
+        .addAfter(NAME, ENCODER, new HttpResponseEncoder())
+        .addAfter(ENCODER, DECODER, new StrictDecoder(options))
+        .addAfter(DECODER, HEAD_CHECK, new HeadCheck())
+        .addAfter(HEAD_CHECK, LoginGate.NAME, loginGate.get())
+        .addAfter(
+            LoginGate.NAME,
+            ClientSession.IDLE,
+            new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
+        .addAfter(ClientSession.IDLE, ClientSession.NAME, session.get());
     ctx.fireChannelActive();
     if (!counted) {
       refuse(ctx, 429, "Too Many Requests", "too many connections from your address\n");
@@ -129,7 +142,7 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
 
   /**
    * Writes a complete plain-text response straight to the socket and closes once it is out. The
-   * bytes bypass LittleProxy's encoder, so this is safe whatever state LittleProxy is in.
+   * bytes bypass the response encoder, so this is safe whatever state the session is in.
    */
   static void refuse(ChannelHandlerContext ctx, int status, String phrase, String body) {
     if (!ctx.channel().isActive()) {

@@ -14,17 +14,16 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.littleshoot.proxy.HostResolver;
 
 /**
  * Resolves upstream host names, and refuses internal destinations so the proxy is no relay into the
  * school's network nor into the proxy machine itself (its UI, its Kafka, its own port). Hosts in
  * {@code proxy.resolve} map to their configured IP and are trusted even when internal.
  *
- * <p>Names go to the system resolver. LittleProxy calls this on an event loop when it opens a
- * server connection; the JVM's positive cache (30 s by default) keeps most calls off the network.
+ * <p>Names go to the system resolver, which may block: callers run {@link #resolve} on the proxy's
+ * resolver threads, never on an event loop.
  */
-final class DestinationGuard implements HostResolver {
+final class DestinationGuard {
   private final Map<String, InetAddress> overrides;
   private final Set<InetAddress> ownAddresses;
 
@@ -56,8 +55,7 @@ final class DestinationGuard implements HostResolver {
     return new DestinationGuard(resolve, own);
   }
 
-  @Override
-  public InetSocketAddress resolve(String host, int port) throws UnknownHostException {
+  InetSocketAddress resolve(String host, int port) throws UnknownHostException {
     String h = normalise(host);
     InetAddress override = overrides.get(h);
     if (override != null) {

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -68,7 +67,7 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
   /** More requests than this waiting behind the one in flight: the client is abusive. */
   private static final int MAX_WAITING = 64;
 
-  private final RequestFilters shared;
+  private final ProxyContext shared;
   private final Exchange tunnel;
   private final String role;
   /** The TLS server name: what the leaf names and the upstream certificate must prove. */
@@ -99,7 +98,7 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
   private boolean closed;
 
   Interceptor(
-      RequestFilters shared,
+      ProxyContext shared,
       Exchange tunnel,
       String role,
       String host,
@@ -290,7 +289,7 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
   /** Makes the request fit for the upstream hop. */
   private void prepare(HttpRequest request) {
     var h = request.headers();
-    RequestFilter.stripConnectionListed(h);
+    HopByHop.stripConnectionListed(h);
     h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
     h.remove("Proxy-Connection");
     h.remove(HttpHeaderNames.KEEP_ALIVE);
@@ -414,7 +413,7 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
     Interception tls = shared.interception;
     new Bootstrap()
         .group(ctx.channel().eventLoop()) // one loop for both sides
-        .channel(NioSocketChannel.class)
+        .channel(Transport.socketChannel())
         .option(
             ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) shared.options.connectTimeout().toMillis())
         .handler(
@@ -536,7 +535,7 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
         current.status(code);
       }
       current.addBytesOut(HttpSizes.head(r));
-      RequestFilter.stripConnectionListed(r.headers());
+      HopByHop.stripConnectionListed(r.headers());
       if (code == 101) {
         switchProtocols(r);
         return;
@@ -647,7 +646,7 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
     if (current != null) {
       current.finish(); // status stays 0 when no response was sent
     }
-    ctx.fireChannelInactive(); // LittleProxy cleans up its side
+    ctx.fireChannelInactive();
   }
 
   @Override

@@ -18,7 +18,7 @@ import org.webfilter.policy.Identification;
 import org.webfilter.policy.Policy;
 
 /**
- * Checks each request's proxy login before LittleProxy sees the request, so no event loop ever
+ * Checks each request's proxy login before the session decides it, so no event loop ever
  * waits for the user directory (STYLE 5). It sits right after the request decoder ({@link
  * ClientGuard} puts it there) and asks {@link Policy#identifyAsync} for every request that offers a
  * Basic login. Almost always the answer is complete at once (networks, the users file, remembered
@@ -27,8 +27,8 @@ import org.webfilter.policy.Policy;
  * the request waits here in order, and the event loop serves other clients. When the directory
  * answers, on its own threads, the rest continues on this channel's event loop.
  *
- * <p>LittleProxy's filters are synchronous and cannot suspend a request, which is why the wait
- * happens here, ahead of them. The answer travels to {@link RequestFilter} as a channel attribute
+ * <p>The decision ({@link RequestGate}) is synchronous, which is why the wait happens here, ahead
+ * of it. The answer travels to {@link RequestGate} as a channel attribute
  * tied to the very request object ({@link #checked}), so the filter never asks twice and never
  * waits.
  */

@@ -12,8 +12,14 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.littleshoot.proxy.HttpProxyServer;
-import org.littleshoot.proxy.impl.DefaultHttpProxyServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.webfilter.policy.Policy;
 import org.webfilter.policy.config.ProxySettings;
 
@@ -22,27 +28,39 @@ import org.webfilter.policy.config.ProxySettings;
  * identifies them, decides every request once with the current {@link Policy}, answers blocks with
  * a block page and the {@code X-Webfilter-Block} header, relays the rest (adding {@code Via}),
  * serves the PAC file at {@code /proxy.pac} and {@code /wpad.dat}, and reports one access event per
- * request to an {@link EventSink}. The request lifecycle is documented on {@code RequestFilter}.
+ * request to an {@link EventSink}. Each client connection is served by a {@code ClientSession}
+ * (plain requests; their decision is {@code RequestGate}'s) or, after CONNECT, a {@code Tunnel}.
  *
  * <p>Upstream names are resolved by the system resolver, except those in {@code proxy.resolve};
  * loopback, link-local, private and this machine's own addresses are refused unless listed there.
  */
 public final class ProxyServer implements AutoCloseable {
   private static final Pattern VIA_TOKEN = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-  /** LittleProxy's default number of client event loops. */
-  static final int DEFAULT_WORKER_THREADS = 8;
+  /**
+   * Event loops: one per core. A client and its upstream connections share a loop, so more loops
+   * than cores only add context switches.
+   */
+  static final int DEFAULT_WORKER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
-  private final HttpProxyServer server;
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
+  private final Channel server;
+  private final EventLoopGroup acceptor;
+  private final EventLoopGroup loops;
   private final InetSocketAddress address;
   private final ExecutorService resolver;
   private final Interception interception;
 
   private ProxyServer(
-      HttpProxyServer server,
+      Channel server,
+      EventLoopGroup acceptor,
+      EventLoopGroup loops,
       InetSocketAddress address,
       ExecutorService resolver,
       Interception interception) {
     this.server = server;
+    this.acceptor = acceptor;
+    this.loops = loops;
     this.address = address;
     this.resolver = resolver;
     this.interception = interception;
@@ -89,7 +107,7 @@ public final class ProxyServer implements AutoCloseable {
     return start(settings, policy, events, clock, reviewUrl, options, DEFAULT_WORKER_THREADS);
   }
 
-  /** As above, with {@code workerThreads} client event loops (tests use one). */
+  /** As above, with {@code workerThreads} event loops (tests use one). */
   static ProxyServer start(
       ProxySettings settings,
       Supplier<Policy> policy,
@@ -108,8 +126,8 @@ public final class ProxyServer implements AutoCloseable {
     // creates the school CA on first start; a broken CA directory stops the start here
     Interception interception = Interception.create(options.interception(), via, clock);
     ExecutorService resolver = Executors.newFixedThreadPool(4, daemonThreads("webfilter-resolver"));
-    RequestFilters filters =
-        new RequestFilters(
+    ProxyContext context =
+        new ProxyContext(
             settings,
             policy,
             events,
@@ -121,43 +139,47 @@ public final class ProxyServer implements AutoCloseable {
             via,
             interception);
     ConnectionLimiter limiter = new ConnectionLimiter(options.maxConnectionsPerClient());
-    GuardedServerGroup threads =
-        new GuardedServerGroup(
-            "webfilter",
-            workerThreads,
-            ch ->
-                ch.pipeline()
-                    .addFirst(
-                        ClientGuard.NAME,
-                        new ClientGuard(options, limiter, () -> new LoginGate(policy))));
-    HttpProxyServer server;
+    UpstreamPool pool = new UpstreamPool();
+    EventLoopGroup acceptor = Transport.group(1, daemonThreads("webfilter-accept"));
+    EventLoopGroup loops = Transport.group(workerThreads, daemonThreads("webfilter-loop"));
+    Channel server;
     try {
       server =
-          DefaultHttpProxyServer.bootstrap()
-              .withName("webfilter")
-              .withServerGroup(threads)
-              .withAddress(new InetSocketAddress(bindAddress(settings.bind()), settings.port()))
-              .withAllowLocalOnly(false) // our own client-network check applies instead
-              .withAllowRequestToOriginServer(true) // RequestFilter answers requests meant for us
-              .withServerResolver(guard)
-              .withFiltersSource(filters)
-              .withProxyAlias(via)
-              .withIdleConnectionTimeout(options.idleTimeout())
-              .withConnectTimeout((int) options.connectTimeout().toMillis())
-              .withMaxInitialLineLength(options.maxRequestLine())
-              .withMaxHeaderSize(options.maxHeaderBytes())
-              .start();
+          new ServerBootstrap()
+              .group(acceptor, loops)
+              .channel(Transport.serverChannel())
+              .option(ChannelOption.SO_BACKLOG, 1024)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline()
+                          .addLast(
+                              ClientGuard.NAME,
+                              new ClientGuard(
+                                  options,
+                                  limiter,
+                                  () -> new LoginGate(policy),
+                                  () -> new ClientSession(context, pool)));
+                    }
+                  })
+              .bind(new InetSocketAddress(bindAddress(settings.bind()), settings.port()))
+              .syncUninterruptibly()
+              .channel();
     } catch (RuntimeException e) {
       resolver.shutdownNow();
-      threads.shutdown(false);
+      acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       if (interception != null) {
         interception.close();
       }
       throw e;
     }
-    InetSocketAddress bound = server.getListenAddress();
-    filters.bound(bound, pacHost(bound));
-    return new ProxyServer(server, bound, resolver, interception);
+    InetSocketAddress bound = (InetSocketAddress) server.localAddress();
+    context.bound(bound, pacHost(bound));
+    LOG.info("proxy listening on {} ({} event loops, {} transport)", bound, workerThreads, Transport.name());
+    return new ProxyServer(server, acceptor, loops, bound, resolver, interception);
   }
 
   /** The name in our {@code Via} entries, by which we also recognise a request loop. */
@@ -214,7 +236,9 @@ public final class ProxyServer implements AutoCloseable {
   /** Stops accepting, closes open connections and stops the proxy's threads. */
   @Override
   public void close() {
-    server.stop();
+    server.close().syncUninterruptibly();
+    acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     resolver.shutdownNow();
     if (interception != null) {
       interception.close();

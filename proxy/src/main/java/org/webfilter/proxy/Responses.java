@@ -1,6 +1,5 @@
 package org.webfilter.proxy;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -36,29 +35,19 @@ final class Responses {
         head);
   }
 
-  /**
-   * A 407 login challenge. LittleProxy strips {@code Proxy-Authenticate} (a hop-by-hop header) from
-   * every response it relays, ours included, so {@link ClientConnectionHook} adds it back on this
-   * type just before the encoder.
-   */
+  /** A 407 login challenge. */
   static FullHttpResponse challenge(String html, boolean head) {
-    FullHttpResponse r = fill(new Challenge(Unpooled.buffer(0)), HTML, html, head);
+    FullHttpResponse r =
+        fill(
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED,
+                Unpooled.buffer(0)),
+            HTML,
+            html,
+            head);
     r.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, REALM);
     return r;
-  }
-
-  /**
-   * LittleProxy 2.8.0 compares a short-circuit response's status by identity with its 407 constant
-   * and then dereferences the (absent) upstream connection; an equal but distinct status object
-   * keeps it on the plain path.
-   */
-  private static final HttpResponseStatus STATUS_407 =
-      new HttpResponseStatus(407, "Proxy Authentication Required");
-
-  static final class Challenge extends DefaultFullHttpResponse {
-    Challenge(ByteBuf content) {
-      super(HttpVersion.HTTP_1_1, STATUS_407, content);
-    }
   }
 
   private static FullHttpResponse fill(

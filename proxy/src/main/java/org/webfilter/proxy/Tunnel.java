@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -30,12 +29,12 @@ import org.webfilter.policy.Verdict;
  * A CONNECT tunnel the proxy runs itself, so it can look at the first bytes before choosing (and
  * before even contacting) the destination.
  *
- * <p>Why not LittleProxy's tunnel: LittleProxy connects upstream first and only then answers
- * {@code 200 Connection established}, so the TLS ClientHello, and with it the server name (SNI),
- * arrives after the decision is made. Instead {@link RequestFilter} decides the CONNECT host,
- * installs this handler at the head of the client pipeline (ahead of LittleProxy's HTTP decoder,
- * so no tunnel byte ever reaches LittleProxy again), removes LittleProxy's idle handler (which
- * would no longer see any traffic) and answers 200 as a short-circuit response. This handler then:
+ * <p>Why the decision waits for the first bytes: the TLS ClientHello, and with it the server name
+ * (SNI), only arrives after {@code 200 Connection established}. {@link RequestGate} decides the
+ * CONNECT host and installs this handler at the head of the client pipeline (ahead of the HTTP
+ * decoder, so no tunnel byte ever reaches it again), in place of the session's idle handler
+ * (which would no longer see any traffic); the {@link ClientSession} answers 200. This handler
+ * then:
  *
  * <ol>
  *   <li>collects the first bytes until {@link ClientHello#peek} can tell what they are (within
@@ -54,8 +53,7 @@ import org.webfilter.policy.Verdict;
  *
  * <p>With TLS interception on for the role and a server name not on the do-not-decrypt list
  * ({@link TlsInterception}), step 3 instead decrypts the tunnel (see {@link #intercept}): this is
- * why interception is not LittleProxy's {@code withManInTheMiddle}, which connects upstream before
- * the ClientHello arrives.
+ * why the upstream connection waits for the ClientHello.
  */
 final class Tunnel extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(Tunnel.class);
@@ -76,7 +74,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
     CLOSED
   }
 
-  private final RequestFilters shared;
+  private final ProxyContext shared;
   private final Exchange exchange;
   private final Policy policy;
   private final String role;
@@ -90,7 +88,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
   private Channel upstream;
 
   private Tunnel(
-      RequestFilters shared,
+      ProxyContext shared,
       Exchange exchange,
       Policy policy,
       String role,
@@ -104,17 +102,17 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
     this.connectDecision = connectDecision;
   }
 
-  /** Takes the client connection over from LittleProxy; called before the 200 is written. */
+  /** Takes the client connection over from the session; called before the 200 is written. */
   static void install(
       ChannelPipeline p,
-      RequestFilters shared,
+      ProxyContext shared,
       Exchange exchange,
       Policy policy,
       String role,
       Target connect,
       Decision connectDecision) {
     if (p.get("idle") != null) {
-      p.remove("idle"); // LittleProxy's: it would see no reads and close a busy tunnel
+      p.remove("idle"); // the session's: it would see no reads and close a busy tunnel
     }
     p.addFirst(NAME, new Tunnel(shared, exchange, policy, role, connect, connectDecision));
     long idle = shared.options.idleTimeout().toMillis();
@@ -363,7 +361,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
     Channel client = ctx.channel();
     new Bootstrap()
         .group(client.eventLoop()) // one loop for both sides: no cross-thread hand-offs
-        .channel(NioSocketChannel.class)
+        .channel(Transport.socketChannel())
         .option(
             ChannelOption.CONNECT_TIMEOUT_MILLIS,
             (int) shared.options.connectTimeout().toMillis())
@@ -424,7 +422,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
       upstream.close();
     }
     exchange.finish(); // status stays 0 if the client left before the outcome
-    ctx.fireChannelInactive(); // LittleProxy cleans up its side
+    ctx.fireChannelInactive(); // the session cleans up its side
   }
 
   @Override
@@ -445,7 +443,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The upstream side: relays to the client through the tunnel's context, skipping LittleProxy. */
+  /** The upstream side: relays to the client through the tunnel's context, skipping the codecs. */
   private static final class Upstream extends ChannelInboundHandlerAdapter {
     private final ChannelHandlerContext client;
 

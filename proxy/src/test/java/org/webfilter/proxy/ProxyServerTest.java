@@ -452,7 +452,7 @@ class ProxyServerTest {
     assertEquals(502, e.status());
   }
 
-  /** Regression: LittleProxy's 502 buffer was too small for our text, and the client got no answer. */
+  /** Regression: the 502 once came without a body the client could read. */
   @Test
   void unresolvableHost_gets502PlainText_withoutEchoingTheUrl() throws Exception {
     RawHttp.Response r;

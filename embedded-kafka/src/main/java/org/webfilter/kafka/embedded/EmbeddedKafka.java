@@ -8,9 +8,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
@@ -135,10 +137,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     stop();
   }
 
-  /** A free loopback port (the small race with other processes is acceptable for tests and first start). */
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /** Ports this JVM has handed out: the system may offer a just-closed port again at once. */
+  private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
+  /**
+   * A free loopback port, never one this method returned before in this JVM (two calls in a row
+   * for a broker and its controller once gave the same port). The small race with other processes
+   * is acceptable for tests and first start.
+   */
+  public static synchronized int freePort() throws IOException {
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+        if (HANDED_OUT.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      }
     }
   }
 }

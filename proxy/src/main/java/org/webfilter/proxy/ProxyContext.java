@@ -1,22 +1,14 @@
 package org.webfilter.proxy;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
-import org.littleshoot.proxy.HttpFilters;
-import org.littleshoot.proxy.HttpFiltersSource;
 import org.webfilter.policy.Policy;
 import org.webfilter.policy.config.ProxySettings;
 
-/**
- * Makes one {@link RequestFilter} per request and holds what they share. Nothing is buffered: the
- * decision needs only the request head.
- */
-final class RequestFilters implements HttpFiltersSource {
+/** What every client connection of one proxy shares: settings, policy, event sink, helpers. */
+final class ProxyContext {
   final ProxySettings settings;
   final Supplier<Policy> policy;
   final EventSink events;
@@ -36,7 +28,7 @@ final class RequestFilters implements HttpFiltersSource {
   private volatile InetSocketAddress bound;
   private volatile String pacHost;
 
-  RequestFilters(
+  ProxyContext(
       ProxySettings settings,
       Supplier<Policy> policy,
       EventSink events,
@@ -74,33 +66,5 @@ final class RequestFilters implements HttpFiltersSource {
 
   String pacHost() {
     return pacHost;
-  }
-
-  @Override
-  public HttpFilters filterRequest(HttpRequest originalRequest, ChannelHandlerContext ctx) {
-    ClientConnectionHook hook = hook(ctx);
-    hook.requestArrived(originalRequest);
-    return new RequestFilter(originalRequest, ctx, this, hook);
-  }
-
-  /** The hook of this client connection, installed on its first request. */
-  private static ClientConnectionHook hook(ChannelHandlerContext ctx) {
-    ChannelPipeline p = ctx.pipeline();
-    ClientConnectionHook hook = (ClientConnectionHook) p.get(ClientConnectionHook.NAME);
-    if (hook == null) {
-      hook = new ClientConnectionHook();
-      p.addBefore(ctx.name(), ClientConnectionHook.NAME, hook);
-    }
-    return hook;
-  }
-
-  @Override
-  public int getMaximumRequestBufferSizeInBytes() {
-    return 0;
-  }
-
-  @Override
-  public int getMaximumResponseBufferSizeInBytes() {
-    return 0;
   }
 }

@@ -1,0 +1,187 @@
+package org.webfilter.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Idle keep-alive connections to origin servers, kept per event loop and per {@code host:port}, so
+ * a client that opens a new connection per request (or many pupils visiting the same site) does not
+ * cost a new upstream connection each time.
+ *
+ * <p>A connection belongs to the event loop it was opened on, the loop of the client it first
+ * served; it is only ever used by clients of that loop, so the pool needs no locks. A connection
+ * idle for longer than {@link #MAX_IDLE_MILLIS} is not reused (origins close idle connections
+ * after 5-75 s, and a request sent on a connection the origin is closing is lost); whoever takes
+ * one from the pool must be ready for it to close before the first response byte, and retry once
+ * on a new connection ({@link ClientSession} does, for requests without a body).
+ */
+final class UpstreamPool {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamPool.class);
+  static final long MAX_IDLE_MILLIS = 10_000;
+  /** Idle connections kept per origin and event loop; more are closed. */
+  static final int MAX_PER_ORIGIN = 32;
+
+  private final FastThreadLocal<Map<String, ArrayDeque<Connection>>> idle =
+      new FastThreadLocal<>() {
+        @Override
+        protected Map<String, ArrayDeque<Connection>> initialValue() {
+          return new HashMap<>();
+        }
+      };
+
+  /**
+   * An idle connection to {@code key} ({@code host:port}) on the calling event loop, now owned by
+   * {@code owner}; null when there is none.
+   */
+  Connection take(String key, Owner owner) {
+    ArrayDeque<Connection> q = idle.get().get(key);
+    if (q == null) {
+      return null;
+    }
+    long now = System.nanoTime();
+    for (Connection c; (c = q.pollLast()) != null; ) { // the most recently used: least likely closed
+      if (c.channel.isActive() && (now - c.idleSince) / 1_000_000 < MAX_IDLE_MILLIS) {
+        c.owner = owner;
+        c.pooled = false;
+        return c;
+      }
+      c.pooled = false;
+      c.channel.close();
+    }
+    return null;
+  }
+
+  /** Takes back a connection whose last response is complete, on its own event loop. */
+  void give(Connection c) {
+    c.owner = null;
+    if (!c.channel.isActive()) {
+      return;
+    }
+    ArrayDeque<Connection> q = idle.get().computeIfAbsent(c.key, k -> new ArrayDeque<>());
+    if (q.size() >= MAX_PER_ORIGIN) {
+      c.channel.close();
+      return;
+    }
+    c.channel.config().setAutoRead(true); // to notice when the origin closes it
+    c.idleSince = System.nanoTime();
+    c.pooled = true;
+    q.addLast(c);
+  }
+
+  private void forget(Connection c) {
+    ArrayDeque<Connection> q = idle.get().get(c.key);
+    if (q != null) {
+      q.remove(c);
+      if (q.isEmpty()) {
+        idle.get().remove(c.key);
+      }
+    }
+  }
+
+  /** Makes the handler for a new connection to {@code key}, owned by {@code owner}. */
+  Connection connection(String key, Owner owner) {
+    return new Connection(key, owner);
+  }
+
+  /** What a connection reports to the client session it serves. */
+  interface Owner {
+    void fromUpstream(Connection c, Object msg);
+
+    void upstreamReadComplete(Connection c);
+
+    void upstreamWritabilityChanged(Connection c);
+
+    void upstreamClosed(Connection c);
+
+    /** No traffic either way for the idle timeout while serving a request. */
+    void upstreamIdle(Connection c);
+  }
+
+  /** The last handler of an upstream connection: passes everything to its current owner. */
+  final class Connection extends ChannelInboundHandlerAdapter {
+    final String key;
+    private Channel channel;
+    private Owner owner;
+    private boolean pooled;
+    private long idleSince;
+
+    private Connection(String key, Owner owner) {
+      this.key = key;
+      this.owner = owner;
+    }
+
+    Channel channel() {
+      return channel;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (owner == null) {
+        // an idle connection must say nothing: whatever it is, the connection is no longer usable
+        ReferenceCountUtil.release(msg);
+        ctx.close();
+        return;
+      }
+      owner.fromUpstream(this, msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (owner != null) {
+        owner.upstreamReadComplete(this);
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (owner != null) {
+        owner.upstreamWritabilityChanged(this);
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof IdleStateEvent) {
+        if (owner != null) {
+          owner.upstreamIdle(this);
+        } else {
+          ctx.close();
+        }
+      }
+      ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (pooled) {
+        pooled = false;
+        forget(this);
+      }
+      if (owner != null) {
+        Owner o = owner;
+        owner = null;
+        o.upstreamClosed(this);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug("upstream {}: {}", key, cause.toString());
+      ctx.close();
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package org.webfilter.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.webfilter.policy.Cidr;
+import org.webfilter.policy.config.ProxySettings;
+
+/**
+ * Upstream connections: kept and reused across client connections, a pooled connection the origin
+ * has meanwhile closed is replaced without the client noticing, and a {@code 101 Switching
+ * Protocols} turns the exchange into a byte relay. The origin is a scripted raw socket server, so
+ * the test can count its connections.
+ */
+class UpstreamReuseTest {
+  private static final CollectingSink events = new CollectingSink();
+  private static ScriptedOrigin origin;
+  private static ProxyServer proxy;
+
+  @BeforeAll
+  static void start() throws IOException {
+    origin = new ScriptedOrigin();
+    proxy =
+        ProxyServer.start(
+            new ProxySettings(
+                "127.0.0.1",
+                0,
+                List.of(Cidr.parse("127.0.0.0/8")),
+                Map.of("origin.test", "127.0.0.1"),
+                "reuse-node"),
+            TestPolicy::new,
+            events,
+            Clock.systemUTC(),
+            Optional.empty(),
+            ProxyOptions.defaults(),
+            1); // one event loop: every client shares one pool
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    proxy.close();
+    origin.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    origin.connections.set(0);
+  }
+
+  private static String get(String path, String connection) {
+    return "GET http://origin.test:" + origin.port() + path + " HTTP/1.1\r\nHost: origin.test\r\n"
+        + "Connection: " + connection + "\r\n\r\n";
+  }
+
+  @Test
+  void newClientConnectionPerRequest_reusesOneUpstreamConnection() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      try (RawHttp c = new RawHttp(proxy.address())) {
+        RawHttp.Response r = c.send(get("/page" + i, "close"));
+        assertEquals(200, r.status());
+        assertEquals("ok /page" + i, r.body());
+        assertEquals("close", r.header("Connection"));
+        assertTrue(c.closedByPeer(), "the client asked to close");
+      }
+    }
+    assertEquals(1, origin.connections.get(), "one upstream connection for five client connections");
+  }
+
+  @Test
+  void pooledConnectionClosedByOrigin_requestIsSentAgainOnANewOne() throws Exception {
+    try (RawHttp c = new RawHttp(proxy.address())) {
+      // the origin answers this one, then drops the connection when the next request arrives on it
+      assertEquals(200, c.send(get("/last-on-this-connection", "keep-alive")).status());
+      RawHttp.Response r = c.send(get("/after", "keep-alive"));
+      assertEquals(200, r.status());
+      assertEquals("ok /after", r.body());
+    }
+    assertEquals(2, origin.connections.get());
+  }
+
+  @Test
+  void switchingProtocols_relaysBytesBothWays() throws Exception {
+    try (Socket s = new Socket()) {
+      s.connect(proxy.address(), 2_000);
+      s.setSoTimeout(5_000);
+      OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      out.write(
+          ("GET http://origin.test:" + origin.port() + "/ws HTTP/1.1\r\nHost: origin.test\r\n"
+                  + "Connection: Upgrade\r\nUpgrade: websocket\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      String head = readHead(in);
+      assertTrue(head.startsWith("HTTP/1.1 101"), head);
+      assertTrue(head.toLowerCase().contains("upgrade: websocket"), head);
+      assertTrue(!head.toLowerCase().contains("connection: close"), head);
+      // bytes that are no HTTP at all, sent twice: the origin echoes them
+      byte[] frame = {(byte) 0x81, 0x05, 'h', 'e', 'l', 'l', 'o', 0, '\r', '\n', '\r', '\n'};
+      for (int i = 0; i < 2; i++) {
+        out.write(frame);
+        out.flush();
+        assertArrayEquals(frame, in.readNBytes(frame.length));
+      }
+    }
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    while (!b.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        break;
+      }
+      b.write(c);
+    }
+    return b.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * An HTTP/1.1 origin with keep-alive that counts connections. {@code /last-on-this-connection}
+   * makes it close the connection when the next request arrives on it, unanswered (what an origin
+   * closing an idle connection looks like to a proxy that reuses it at that moment); {@code /ws}
+   * upgrades and then echoes every byte.
+   */
+  private static final class ScriptedOrigin implements AutoCloseable {
+    final AtomicInteger connections = new AtomicInteger();
+    private final ServerSocket server;
+
+    ScriptedOrigin() throws IOException {
+      server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+      Thread t = new Thread(this::accept, "scripted-origin");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    private void accept() {
+      while (!server.isClosed()) {
+        try {
+          Socket s = server.accept();
+          connections.incrementAndGet();
+          Thread t = new Thread(() -> serve(s), "scripted-origin-connection");
+          t.setDaemon(true);
+          t.start();
+        } catch (IOException e) {
+          return; // closed
+        }
+      }
+    }
+
+    private void serve(Socket s) {
+      try (s) {
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        boolean dropNext = false;
+        while (true) {
+          String head = readHead(in);
+          if (head.isEmpty() || dropNext) {
+            return;
+          }
+          String path = head.split(" ")[1];
+          if (path.equals("/ws")) {
+            out.write(
+                ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            in.transferTo(out);
+            return;
+          }
+          dropNext = path.equals("/last-on-this-connection");
+          byte[] body = ("ok " + path).getBytes(StandardCharsets.UTF_8);
+          out.write(
+              ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+          out.write(body);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // the proxy closed the connection
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
+  }
+}
