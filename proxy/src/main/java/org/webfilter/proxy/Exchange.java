@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -27,7 +28,7 @@ import org.webfilter.policy.Decision;
 final class Exchange {
   private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
-  final UUID id = UUID.randomUUID();
+  final UUID id = newId();
   final Instant time;
   private final Clock clock;
   private final EventSink sink;
@@ -67,6 +68,19 @@ final class Exchange {
     this.clientIp = clientIp;
     this.method = method;
     this.connect = connect;
+  }
+
+  /**
+   * A random (version 4) UUID from the thread's own generator: {@code UUID.randomUUID} draws on one
+   * shared {@code SecureRandom}, a lock every event loop would contend for on every request. The id
+   * only has to be unique (it is shown to the user it belongs to, and a review must come from that
+   * same device), not secret.
+   */
+  private static UUID newId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long high = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
+    long low = (r.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L; // IETF variant
+    return new UUID(high, low);
   }
 
   boolean isConnect() {
