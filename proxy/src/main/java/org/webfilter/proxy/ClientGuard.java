@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The first handler of every client connection, which builds the rest of its pipeline, and the
@@ -54,10 +53,6 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
   private static final String HEAD_CHECK = "webfilter-head-check";
   private static final String ENCODER = "encoder";
   private static final String DECODER = "decoder";
-
-  private static final Pattern HOST =
-      Pattern.compile(
-          "(?:[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*\\.?|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?");
 
   private final ProxyOptions options;
   private final ConnectionLimiter limiter;
@@ -238,7 +233,7 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
       if (hosts.size() > 1) {
         return "several Host headers";
       }
-      if (hosts.size() == 1 && !HOST.matcher(hosts.get(0)).matches()) {
+      if (hosts.size() == 1 && !Authority.isValid(hosts.get(0))) {
         return "invalid Host header";
       }
       List<String> te = r.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);

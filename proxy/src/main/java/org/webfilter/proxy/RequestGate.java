@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.webfilter.categoriser.Target;
@@ -36,11 +35,6 @@ import org.webfilter.policy.Policy;
  */
 final class RequestGate {
   private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
-
-  /** An authority we forward to: what we connect to must be what we decided on. */
-  private static final Pattern AUTHORITY =
-      Pattern.compile(
-          "(?:[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)*\\.?|\\[[0-9A-Fa-f:.]{2,45}\\])(?::[0-9]{1,5})?");
 
   private static final String NOT_ALLOWED =
       "webfilter: your network is not allowed to use this proxy\n";
@@ -315,7 +309,7 @@ final class RequestGate {
   }
 
   private static Target target(String authority, String path) {
-    if (authority == null || !AUTHORITY.matcher(authority).matches()) {
+    if (authority == null || !Authority.isValid(authority)) {
       return null;
     }
     try {
