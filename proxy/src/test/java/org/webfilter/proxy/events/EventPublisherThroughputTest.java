@@ -3,10 +3,14 @@ package org.webfilter.proxy.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.webfilter.events.AccessEvent;
@@ -17,39 +21,70 @@ import org.webfilter.policy.config.KafkaSettings;
 
 /**
  * Throughput harness (not a JMH benchmark): events/s the publisher sustains into the embedded broker,
- * from the first {@code offer} until Kafka acknowledged the last event. The feeder only backs off when
- * the queue is 90 % full, so nothing is dropped and the pipeline is the bottleneck. Asserts only that
- * everything arrived; the figure is printed. For the recorded figure:
+ * from the first {@code offer} until Kafka acknowledged the last event, and the CPU each event costs.
+ * The feeder only backs off when the queue is 90 % full, so nothing is dropped and the pipeline is the
+ * bottleneck. A last, paced run offers events at a fixed rate (a busy proxy's, 20,000/s by default) and
+ * reports the CPU per event there too, since at a real proxy's rate the producer's batching, not the
+ * saturated pipeline, decides how many produce requests the broker handles. Asserts only that everything
+ * arrived; the figures are printed. CPU per event is reported two ways: the publisher's own threads
+ * (publisher, replayer and the producer's network thread, {@code ThreadMXBean}) and the whole process
+ * minus the feeding test thread (that is, including the in-process broker, GC and JIT).
+ *
+ * <p>{@code -Dwebfilter.bench.producer.<key>=<value>} overrides a producer setting (as an operator's
+ * {@code kafka.client} properties would), e.g. {@code -Dwebfilter.bench.producer.linger.ms=100}.
+ * For the recorded figures:
  *
  * <pre>
- * cd /work/main &amp;&amp; mvn -q install -pl proxy -Dtest=EventPublisherThroughputTest \
- *     -Dwebfilter.bench.events=1000000 -Dsurefire.failIfNoSpecifiedTests=false
- * grep 'events/s' proxy/target/surefire-reports/*ThroughputTest-output.txt
+ * mvn -B -q -o verify -pl events,proxy -am -Dtest=EventPublisherThroughputTest \
+ *     -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dwebfilter.bench.events=1000000 -Dwebfilter.bench.paced.seconds=20
+ * grep -h 'event publisher' proxy/target/surefire-reports/*ThroughputTest-output.txt
  * </pre>
  */
 class EventPublisherThroughputTest {
   private static final int EVENTS = Integer.getInteger("webfilter.bench.events", 200_000);
+  private static final int PACED_RATE = Integer.getInteger("webfilter.bench.paced.rate", 20_000);
+  private static final int PACED_SECONDS = Integer.getInteger("webfilter.bench.paced.seconds", 2);
+  private static final String PRODUCER_PREFIX = "webfilter.bench.producer.";
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  private static Map<String, String> producerOverrides() {
+    Map<String, String> overrides = new TreeMap<>();
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(PRODUCER_PREFIX))
+        .forEach(k -> overrides.put(k.substring(PRODUCER_PREFIX.length()), System.getProperty(k)));
+    return overrides;
+  }
 
   @Test
   void publisher_sustainsThroughput_intoTheEmbeddedBroker(@TempDir Path dir) throws Exception {
     try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"))) {
       kafka.start();
       kafka.createTopics(List.of(Topics.ACCESS, Topics.ALERTS), 3);
+      Map<String, String> overrides = producerOverrides();
+      if (!overrides.isEmpty()) {
+        System.out.println("event publisher, producer overrides: " + overrides);
+      }
       KafkaSettings settings =
-          new KafkaSettings(kafka.bootstrapServers(), Topics.ACCESS, Topics.ALERTS, 3, (short) 1, Map.of());
+          new KafkaSettings(kafka.bootstrapServers(), Topics.ACCESS, Topics.ALERTS, 3, (short) 1, overrides);
       AccessEvent[] events = new AccessEvent[10_000]; // templates; each sent event gets its own id
       for (int i = 0; i < events.length; i++) {
         events[i] = TestEvents.event(i);
       }
       int bytes = EventCodec.encode(events[0]).length;
-      run("warm-up", settings, PublisherOptions.defaults(dir.resolve("warm")), events, Math.min(EVENTS, 50_000), bytes);
+      run("warm-up", settings, PublisherOptions.defaults(dir.resolve("warm")), events, Math.min(EVENTS, 50_000), bytes, 0);
       run("default options (spool takes over above the high-water mark)", settings,
-          PublisherOptions.defaults(dir.resolve("spool")), events, EVENTS, bytes);
+          PublisherOptions.defaults(dir.resolve("spool")), events, EVENTS, bytes, 0);
       PublisherOptions direct = PublisherOptions.defaults(dir.resolve("direct"));
       direct = new PublisherOptions(direct.spoolDir(), direct.spoolMaxBytes(), direct.segmentBytes(),
           direct.fsyncInterval(), direct.queueCapacity(), direct.queueCapacity(), direct.stallTimeout(),
           direct.replayBatch(), false);
-      run("straight to Kafka (high-water mark = capacity)", settings, direct, events, EVENTS, bytes);
+      run("straight to Kafka (high-water mark = capacity)", settings, direct, events, EVENTS, bytes, 0);
+      if (PACED_SECONDS > 0) {
+        run("paced at " + PACED_RATE + "/s (default options)", settings,
+            PublisherOptions.defaults(dir.resolve("paced")), events, PACED_RATE * PACED_SECONDS, bytes, PACED_RATE);
+      }
     }
   }
 
@@ -62,28 +97,66 @@ class EventPublisherThroughputTest {
         e.intercepted(), e.proxyNode());
   }
 
+  /**
+   * CPU nanoseconds the pipeline's own threads have used so far (they live as long as the pipeline):
+   * [0] the publisher and replayer threads, [1] the producer's network thread.
+   */
+  private static long[] pipelineCpuNanos() {
+    long[] sum = new long[2];
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      String name = t.getName();
+      int i = name.startsWith("webfilter-event-") ? 0 : name.startsWith("kafka-producer-network-thread") ? 1 : -1;
+      if (i >= 0) {
+        sum[i] += Math.max(THREADS.getThreadCpuTime(t.getId()), 0);
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Offers {@code count} events, as fast as the queue takes them ({@code rate} 0) or {@code rate} per
+   * second (in 1 ms slices), and waits until Kafka acknowledged them all.
+   */
   private static void run(String name, KafkaSettings settings, PublisherOptions options, AccessEvent[] events,
-      int count, int bytes) throws Exception {
+      int count, int bytes, int rate) throws Exception {
     EventPipeline p = EventPipeline.start(settings, options.withCreateTopics(false), AlertRules.defaults());
     try {
       long before = p.metrics().acknowledged();
       int limit = options.queueCapacity() * 9 / 10;
+      long feederCpu0 = THREADS.getCurrentThreadCpuTime();
+      long processCpu0 = OS.getProcessCpuTime();
+      long[] pipelineCpu0 = pipelineCpuNanos();
       long start = System.nanoTime();
+      int perMilli = Math.max(1, rate / 1000);
       for (int i = 0; i < count; i++) {
+        if (rate > 0 && i % perMilli == 0) {
+          long due = start + (long) i * 1_000_000_000L / rate;
+          for (long wait; (wait = due - System.nanoTime()) > 0; ) {
+            LockSupport.parkNanos(wait);
+          }
+        }
         while (p.queued() > limit) {
           Thread.onSpinWait();
         }
         p.offer(withId(events[i % events.length], i));
       }
+      long feederCpu = THREADS.getCurrentThreadCpuTime() - feederCpu0;
       assertTrue(TopicReader.await(120, () -> p.metrics().acknowledged() - before >= count), () -> "" + p.metrics());
       double seconds = (System.nanoTime() - start) / 1e9;
+      long[] pipelineCpu = pipelineCpuNanos();
+      double publisherUs = (pipelineCpu[0] - pipelineCpu0[0]) / 1e3 / count;
+      double producerUs = (pipelineCpu[1] - pipelineCpu0[1]) / 1e3 / count;
+      double processUs = (OS.getProcessCpuTime() - processCpu0 - feederCpu) / 1e3 / count;
       PublisherMetrics m = p.metrics();
       assertEquals(0, m.dropped());
       System.out.printf(
           "event publisher, %s: %,d events of ~%d bytes in %.2f s = %,.0f events/s acknowledged"
-              + " (%,d via the spool; ack latency p50 <= %.3f s, p99 <= %.3f s)%n",
+              + " (%,d via the spool; ack latency p50 <= %.3f s, p99 <= %.3f s);"
+              + " CPU per event: publisher threads %.2f us (publisher %.2f + producer I/O %.2f),"
+              + " process without the feeder %.2f us; feeder (offer side) %.2f us%n",
           name, count, bytes, seconds, count / seconds, m.spooled(), m.latency().quantileUpperBound(0.5),
-          m.latency().quantileUpperBound(0.99));
+          m.latency().quantileUpperBound(0.99), publisherUs + producerUs, publisherUs, producerUs, processUs,
+          feederCpu / 1e3 / count);
     } finally {
       p.close();
     }
