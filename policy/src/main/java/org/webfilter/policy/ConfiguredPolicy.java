@@ -144,26 +144,61 @@ final class ConfiguredPolicy implements Policy {
     return roles.containsKey(role);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The decision is made without its reason trace; the trace is written when first read, by
+   * making the same decision again from the same categorisation with every step noted (see {@link
+   * #decide(String, CompiledRole, Target, Instant, Categorisation, PhraseScorer, List, LazyTrace)}).
+   * What the trace is written from holds neither this policy nor its lists, so a decision kept for a
+   * long tunnel does not keep a replaced policy's lists in memory.
+   */
   @Override
   public Decision decide(String role, Target target, Instant at) {
     Categorisation found = lists.categorise(target);
-    Set<String> categories = found.categories();
-    List<String> trace = new ArrayList<>();
-    for (Evidence e : found.evidence()) {
-      trace.add("category " + e.category() + ": " + describe(e));
-    }
     CompiledRole r = roles.get(role);
+    PhraseScorer p = phrases;
+    LazyTrace lazy = new LazyTrace(() -> {
+      List<String> trace = new ArrayList<>();
+      decide(role, r, target, at, found, p, trace, null);
+      return trace;
+    });
+    return decide(role, r, target, at, found, p, null, lazy);
+  }
+
+  /**
+   * SPEC §2 for one request. With {@code trace} non-null every step is noted in it and the decision
+   * carries it; with {@code trace} null nothing is noted and the decision carries {@code lazy}. Both
+   * ways take the same steps to the same decision.
+   */
+  static Decision decide(
+      String role, CompiledRole r, Target target, Instant at, Categorisation found, PhraseScorer phrases,
+      List<String> trace, LazyTrace lazy) {
+    Set<String> categories = found.isEmpty() ? Set.of() : found.categories();
+    List<String> decisionTrace = trace != null ? trace : lazy;
+    if (trace != null) {
+      for (Evidence e : found.evidence()) {
+        trace.add("category " + e.category() + ": " + describe(e));
+      }
+    }
     if (r == null) { // fail closed: an unknown role must never browse unfiltered
-      trace.add("role '" + role + "' is not defined: blocked: decided");
-      return new Decision(Verdict.BLOCK, "policy.unknown-role", "unknown role " + role, "policy", categories, trace);
+      if (trace != null) {
+        trace.add("role '" + role + "' is not defined: blocked: decided");
+      }
+      return new Decision(Verdict.BLOCK, "policy.unknown-role", "unknown role " + role, "policy", categories,
+          decisionTrace);
     }
     if (categories.contains(Categories.ILLEGAL)) {
-      trace.add("1. in the illegal category: always blocked for every role; no allow entry can override it: decided");
+      if (trace != null) {
+        trace.add("1. in the illegal category: always blocked for every role; no allow entry can override it: decided");
+      }
       return new Decision(Verdict.BLOCK, "illegal", "illegal content is always blocked",
-          Categories.ILLEGAL, categories, trace);
+          Categories.ILLEGAL, categories, decisionTrace);
     }
-    trace.add("1. not in the illegal category");
-    return r.decide(target, categories, at, trace, phrases);
+    if (trace != null) {
+      trace.add("1. not in the illegal category");
+    }
+    return r.decide(target, categories, at, trace, decisionTrace, phrases);
   }
 
   @Override
