@@ -24,6 +24,9 @@ final class ConfiguredPolicy implements Policy {
   private final Categoriser lists;
   private final Map<String, CompiledRole> roles;
   private final List<NetworkRole> networksMostSpecificFirst;
+  /** The identification of a client in each of {@link #networksMostSpecificFirst}, made once. */
+  private final Identification[] byNetwork;
+  private final Identification byDefault;
   private final IdentitySettings identity;
   private final UserStore users;
   private final PhraseScorer phrases;
@@ -57,6 +60,10 @@ final class ConfiguredPolicy implements Policy {
         identity.networks().stream()
             .sorted(Comparator.comparingInt((NetworkRole n) -> n.network().prefixLength()).reversed())
             .toList();
+    this.byNetwork = networksMostSpecificFirst.stream()
+        .map(n -> new Identification.Identified(new Identity(null, n.role(), "network " + n.network())))
+        .toArray(Identification[]::new);
+    this.byDefault = new Identification.Identified(new Identity(null, identity.defaultRole(), "default"));
   }
 
   /**
@@ -78,17 +85,18 @@ final class ConfiguredPolicy implements Policy {
       }
       return new Identification.Identified(new Identity(user.get().name(), user.get().role(), "login"));
     }
+    byte[] address = client.getAddress();
     for (Cidr c : identity.loginRequired()) {
-      if (c.contains(client)) {
+      if (c.contains(address)) {
         return new Identification.LoginRequired();
       }
     }
-    for (NetworkRole n : networksMostSpecificFirst) {
-      if (n.network().contains(client)) {
-        return new Identification.Identified(new Identity(null, n.role(), "network " + n.network()));
+    for (int i = 0; i < byNetwork.length; i++) {
+      if (networksMostSpecificFirst.get(i).network().contains(address)) {
+        return byNetwork[i];
       }
     }
-    return new Identification.Identified(new Identity(null, identity.defaultRole(), "default"));
+    return byDefault;
   }
 
   /**
