@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * UT1/squidGuard {@code expressions}: regular expressions tried, case-insensitively, against {@code
@@ -14,10 +13,10 @@ import java.util.Set;
  * matching time is linear in the input whatever the pattern, so no list can make matching hang.
  *
  * <p>Running every expression on every URL costs 1-10 µs each, so a prefilter picks the candidates
- * first: each expression's required literals ({@link RequiredLiterals}) go into one Aho–Corasick
- * automaton, one pass over the lower-cased subject finds which literals occur, and only the expressions
- * owning one of them (plus those with no usable literal, which always run) are tried. The result is the
- * same as trying them all, in the same order.
+ * first: the literals each expression needs ({@link RequiredLiterals#need}: which must all occur, and
+ * which one of several) go into one Aho–Corasick automaton, one pass over the lower-cased subject finds
+ * which literals occur, and only the expressions whose need is met (plus those with no usable literal,
+ * which always run) are tried. The result is the same as trying them all, in the same order.
  */
 final class ExpressionMatcher {
 
@@ -32,21 +31,66 @@ final class ExpressionMatcher {
   private final boolean[] alwaysRun;
   /** Every distinct required literal; {@code null} when no entry has one. */
   private final AhoCorasick literals;
-  /** For each literal of {@link #literals}, the entries that require it. */
+  /** For each literal of {@link #literals}, the entries whose need names it. */
   private final int[][] entriesOfLiteral;
+  /** Each entry's need over literal numbers; {@code null} for the entries that always run. */
+  private final Cond[] needs;
+
+  /** A need over the numbers of the literals found in a subject. */
+  private sealed interface Cond {
+    boolean test(boolean[] found);
+  }
+
+  private record AnyOf(int[] literals) implements Cond {
+    @Override
+    public boolean test(boolean[] found) {
+      for (int l : literals) {
+        if (found[l]) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private record AllOf(Cond[] parts) implements Cond {
+    @Override
+    public boolean test(boolean[] found) {
+      for (Cond c : parts) {
+        if (!c.test(found)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private record OneOf(Cond[] branches) implements Cond {
+    @Override
+    public boolean test(boolean[] found) {
+      for (Cond c : branches) {
+        if (c.test(found)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   ExpressionMatcher(List<Entry> entries) {
     this.entries = entries.toArray(Entry[]::new);
     this.alwaysRun = new boolean[this.entries.length];
+    this.needs = new Cond[this.entries.length];
     Map<String, List<Integer>> owners = new HashMap<>();
     List<String> distinct = new ArrayList<>();
+    RequiredLiterals.Need[] need = new RequiredLiterals.Need[this.entries.length];
     for (int i = 0; i < this.entries.length; i++) {
-      Set<String> required = RequiredLiterals.of(this.entries[i].regex());
-      if (required == null) {
+      need[i] = RequiredLiterals.need(this.entries[i].regex());
+      if (need[i] == null) {
         alwaysRun[i] = true;
         continue;
       }
-      for (String literal : required) {
+      for (String literal : need[i].literals()) {
         int entry = i;
         owners.computeIfAbsent(literal, l -> {
           distinct.add(l);
@@ -59,6 +103,23 @@ final class ExpressionMatcher {
     for (int p = 0; p < distinct.size(); p++) {
       entriesOfLiteral[p] = owners.get(distinct.get(p)).stream().mapToInt(Integer::intValue).toArray();
     }
+    Map<String, Integer> number = new HashMap<>();
+    for (int p = 0; p < distinct.size(); p++) {
+      number.put(distinct.get(p), p);
+    }
+    for (int i = 0; i < this.entries.length; i++) {
+      needs[i] = need[i] == null ? null : cond(need[i], number);
+    }
+  }
+
+  private static Cond cond(RequiredLiterals.Need need, Map<String, Integer> number) {
+    if (need instanceof RequiredLiterals.AnyOf a) {
+      return new AnyOf(a.literals().stream().mapToInt(number::get).toArray());
+    }
+    if (need instanceof RequiredLiterals.AllOf a) {
+      return new AllOf(a.parts().stream().map(n -> cond(n, number)).toArray(Cond[]::new));
+    }
+    return new OneOf(((RequiredLiterals.OneOf) need).branches().stream().map(n -> cond(n, number)).toArray(Cond[]::new));
   }
 
   /** Compiles one expression, or throws {@link com.google.re2j.PatternSyntaxException}. */
@@ -90,16 +151,32 @@ final class ExpressionMatcher {
   }
 
   /** Which entries may match, or {@code null} for all of them (no literals, or a non-ASCII subject). */
-  private boolean[] candidates(String subject) {
+  boolean[] candidates(String subject) {
     if (literals == null || !isAscii(subject)) {
       return null; // literals are compared after ASCII lower-casing, which is exact only for ASCII
     }
-    boolean[] candidate = alwaysRun.clone();
+    boolean[] found = new boolean[entriesOfLiteral.length];
+    boolean[] any = {false};
     literals.search(subject.toLowerCase(Locale.ROOT), p -> {
-      for (int e : entriesOfLiteral[p]) {
-        candidate[e] = true;
-      }
+      found[p] = true;
+      any[0] = true;
     });
+    boolean[] candidate = alwaysRun.clone();
+    if (!any[0]) {
+      return candidate;
+    }
+    for (int p = 0; p < found.length; p++) {
+      if (found[p]) {
+        for (int e : entriesOfLiteral[p]) {
+          candidate[e] = true;
+        }
+      }
+    }
+    for (int e = 0; e < candidate.length; e++) {
+      if (candidate[e] && !alwaysRun[e]) {
+        candidate[e] = needs[e].test(found);
+      }
+    }
     return candidate;
   }
 

@@ -41,6 +41,31 @@ class ExpressionPrefilterTest {
     assertEquals(expected, String.valueOf(RequiredLiterals.of(regex)));
   }
 
+  /** Every literal a match cannot do without, all of them, not only the most selective. */
+  @ParameterizedTest
+  @CsvSource(delimiter = ';', value = {
+    "(/banner/|/sponsor/); AnyOf[literals=[/banner/, /sponsor/]]",
+    "alltheweb.com/search.*cat=img; AllOf[parts=[AnyOf[literals=[alltheweb]], AnyOf[literals=[com/search]], AnyOf[literals=[cat=img]]]]",
+    "(google\\..*/search.q=cache)|(bing\\.com/videos); OneOf[branches=[AllOf[parts=[AnyOf[literals=[google.]], AnyOf[literals=[/search]], AnyOf[literals=[q=cache]]]], AnyOf[literals=[bing.com/videos]]]]",
+    "a+b{2,}c; AllOf[parts=[AnyOf[literals=[a]], AnyOf[literals=[b]], AnyOf[literals=[c]]]]",
+  })
+  void need_ofTypicalExpressions(String regex, String expected) {
+    assertEquals(expected, String.valueOf(RequiredLiterals.need(regex)));
+  }
+
+  /**
+   * UT1's {@code strong_redirector} on an ordinary search: with only its most selective literal per
+   * branch ({@code com/search}) it ran on every {@code .com} search; its whole need rules it out.
+   */
+  @Test
+  void ordinarySearch_doesNotRunAnExpressionThatNeedsMoreOfItsLiterals() {
+    String regex = "((google\\..*/search\\?q=cache.*)|(alltheweb.com/search.*cat=img.*q=.*))(porn|sex)";
+    ExpressionMatcher m = new ExpressionMatcher(List.of(entry(regex)));
+    assertEquals(false, m.candidates("www.example.com/search?q=homework+help")[0]);
+    assertEquals(false, m.candidates("www.google.com/search?q=homework+help")[0]);
+    assertEquals(true, m.candidates("alltheweb.com/search?cat=img&q=sex")[0]);
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = ';', value = {
     ".*", "a*", "(abc)?", "abc|", "[a-z]+", "\\Qabc\\E", "\\x41bc", "x|.*", "(a|b)*", "é+",
