@@ -122,9 +122,24 @@ final class AhoCorasick {
   }
 
   void search(String text, Matches matches) {
-    int node = 0;
+    search(0, text, false, matches);
+  }
+
+  /**
+   * As {@link #search} over {@code first + second} lower-cased, without building either string. Both
+   * must be ASCII (for which lower-casing one character at a time is {@code toLowerCase}).
+   */
+  void searchAsciiLowerCased(String first, String second, Matches matches) {
+    search(search(0, first, true, matches), second, true, matches);
+  }
+
+  /** Runs the text from {@code node}; returns the node it ends in. */
+  private int search(int node, String text, boolean lowerAscii, Matches matches) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
+      if (lowerAscii && c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
       if (c < ASCII && node < denseNodes) {
         node = dense[node * ASCII + c];
       } else {
@@ -145,5 +160,6 @@ final class AhoCorasick {
         matches.match(p);
       }
     }
+    return node;
   }
 }

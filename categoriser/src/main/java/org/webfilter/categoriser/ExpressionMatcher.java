@@ -4,7 +4,6 @@ import com.google.re2j.Pattern;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -131,11 +130,16 @@ final class ExpressionMatcher {
     if (entries.length == 0) {
       return;
     }
-    String subject = host + path;
-    boolean[] candidate = candidates(subject);
+    boolean[] candidate = candidates(host, path);
+    String subject = null; // built only when an expression has to run
     for (int i = 0; i < entries.length; i++) {
-      if ((candidate == null || candidate[i]) && entries[i].pattern.matcher(subject).find()) {
-        hits.hit(entries[i]);
+      if (candidate == null || candidate[i]) {
+        if (subject == null) {
+          subject = host + path;
+        }
+        if (entries[i].pattern.matcher(subject).find()) {
+          hits.hit(entries[i]);
+        }
       }
     }
   }
@@ -152,17 +156,22 @@ final class ExpressionMatcher {
 
   /** Which entries may match, or {@code null} for all of them (no literals, or a non-ASCII subject). */
   boolean[] candidates(String subject) {
-    if (literals == null || !isAscii(subject)) {
+    return candidates(subject, "");
+  }
+
+  /** As {@link #candidates(String)} for the subject {@code host + path}, without building it. */
+  private boolean[] candidates(String host, String path) {
+    if (literals == null || !isAscii(host) || !isAscii(path)) {
       return null; // literals are compared after ASCII lower-casing, which is exact only for ASCII
     }
     boolean[] found = new boolean[entriesOfLiteral.length];
-    boolean[] any = {false};
-    literals.search(subject.toLowerCase(Locale.ROOT), p -> {
-      found[p] = true;
-      any[0] = true;
-    });
+    literals.searchAsciiLowerCased(host, path, p -> found[p] = true);
     boolean[] candidate = alwaysRun.clone();
-    if (!any[0]) {
+    boolean any = false;
+    for (boolean f : found) {
+      any |= f;
+    }
+    if (!any) {
       return candidate;
     }
     for (int p = 0; p < found.length; p++) {

@@ -131,6 +131,12 @@ class ExpressionPrefilterTest {
       List<String> actual = new ArrayList<>();
       m.match(subject, "", e -> actual.add(e.regex()));
       assertEquals(expected, actual, subject);
+      int slash = subject.indexOf('/');
+      if (slash > 0) { // as the categoriser calls it: host and path apart
+        List<String> split = new ArrayList<>();
+        m.match(subject.substring(0, slash), subject.substring(slash), e -> split.add(e.regex()));
+        assertEquals(expected, split, subject);
+      }
       matched += expected.isEmpty() ? 0 : 1;
     }
     assertTrue(subjects.size() > 20_000, "subjects: " + subjects.size());
