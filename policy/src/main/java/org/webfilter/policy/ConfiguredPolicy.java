@@ -182,7 +182,7 @@ final class ConfiguredPolicy implements Policy {
   static Decision decide(
       String role, CompiledRole r, Target target, Instant at, Categorisation found, PhraseScorer phrases,
       List<String> trace, LazyTrace lazy) {
-    Set<String> categories = found.isEmpty() ? Set.of() : found.categories();
+    Set<String> categories = categoriesOf(found);
     List<String> decisionTrace = trace != null ? trace : lazy;
     if (trace != null) {
       for (Evidence e : found.evidence()) {
@@ -207,6 +207,24 @@ final class ConfiguredPolicy implements Policy {
       trace.add("1. not in the illegal category");
     }
     return r.decide(target, categories, at, trace, decisionTrace, phrases);
+  }
+
+  /**
+   * {@link Categorisation#categories()}, without building a set for the usual cases: no evidence,
+   * or evidence of one category only.
+   */
+  private static Set<String> categoriesOf(Categorisation found) {
+    List<Evidence> evidence = found.evidence();
+    if (evidence.isEmpty()) {
+      return Set.of();
+    }
+    String first = evidence.get(0).category();
+    for (int i = 1; i < evidence.size(); i++) {
+      if (!evidence.get(i).category().equals(first)) {
+        return found.categories();
+      }
+    }
+    return Set.of(first);
   }
 
   @Override
