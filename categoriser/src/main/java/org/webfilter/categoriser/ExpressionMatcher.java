@@ -32,6 +32,12 @@ final class ExpressionMatcher {
   private final AhoCorasick literals;
   /** For each literal of {@link #literals}, the entries whose need names it. */
   private final int[][] entriesOfLiteral;
+  /**
+   * For each entry anchored at the start ({@code ^[0-9]+...}), the ASCII characters a subject it
+   * matches can start with; {@code null} when not known. UT1's malware expression needs a literal every
+   * search URL has ({@code /search?q=}) but only matches an IP address.
+   */
+  private final boolean[][] firstAscii;
   /** Each entry's need over literal numbers; {@code null} for the entries that always run. */
   private final Cond[] needs;
 
@@ -80,6 +86,10 @@ final class ExpressionMatcher {
     this.entries = entries.toArray(Entry[]::new);
     this.alwaysRun = new boolean[this.entries.length];
     this.needs = new Cond[this.entries.length];
+    this.firstAscii = new boolean[this.entries.length][];
+    for (int i = 0; i < this.entries.length; i++) {
+      firstAscii[i] = firstAscii(this.entries[i].regex());
+    }
     Map<String, List<Integer>> owners = new HashMap<>();
     List<String> distinct = new ArrayList<>();
     RequiredLiterals.Need[] need = new RequiredLiterals.Need[this.entries.length];
@@ -121,6 +131,79 @@ final class ExpressionMatcher {
     return new OneOf(((RequiredLiterals.OneOf) need).branches().stream().map(n -> cond(n, number)).toArray(Cond[]::new));
   }
 
+  /**
+   * The ASCII characters a match of {@code regex} can start the subject with, both cases, when the
+   * expression is {@code ^} then one character, {@code \d} or simple class that is not optional, and
+   * has no {@code |} and no flags anywhere; else {@code null}. A subject starting with a non-ASCII
+   * character must still be tried (case folding maps some to ASCII letters: the Kelvin sign to
+   * {@code k}).
+   */
+  static boolean[] firstAscii(String regex) {
+    if (regex.length() < 2 || regex.charAt(0) != '^' || regex.indexOf('|') >= 0 || regex.contains("(?")) {
+      return null; // flags: RE2 applies a repetition after (?i) to the atom before it
+    }
+    boolean[] chars = new boolean[0x80];
+    int pos = 1;
+    char c = regex.charAt(pos);
+    if (c == '[') {
+      pos++;
+      if (pos >= regex.length() || regex.charAt(pos) == '^' || regex.charAt(pos) == ']') {
+        return null; // negated or starting with ']': not modelled
+      }
+      while (pos < regex.length() && regex.charAt(pos) != ']') {
+        char lo = regex.charAt(pos);
+        if (lo == '\\' && regex.startsWith("\\d", pos)) {
+          for (char d = '0'; d <= '9'; d++) {
+            chars[d] = true;
+          }
+          pos += 2;
+          continue;
+        }
+        if (lo == '[' || lo == '\\' || lo >= 0x80) {
+          return null; // [:class:], other escapes, non-ASCII: not modelled
+        }
+        char hi = lo;
+        if (pos + 2 < regex.length() && regex.charAt(pos + 1) == '-' && regex.charAt(pos + 2) != ']') {
+          hi = regex.charAt(pos + 2);
+          if (hi == '[' || hi == '\\' || hi >= 0x80 || hi < lo) {
+            return null;
+          }
+          pos += 2;
+        }
+        for (char x = lo; x <= hi; x++) {
+          chars[x] = true;
+        }
+        pos++;
+      }
+      if (pos >= regex.length()) {
+        return null;
+      }
+      pos++; // the ']'
+    } else if (c == '\\' && regex.startsWith("\\d", pos)) {
+      for (char d = '0'; d <= '9'; d++) {
+        chars[d] = true;
+      }
+      pos += 2;
+    } else if (Character.isLetterOrDigit(c) && c < 0x80) {
+      chars[c] = true;
+      pos++;
+    } else {
+      return null;
+    }
+    if (regex.startsWith("+", pos)) {
+      pos += regex.startsWith("+?", pos) ? 2 : 1; // one or more, greedy or not
+    }
+    if (pos < regex.length() && "*?{+".indexOf(regex.charAt(pos)) >= 0) {
+      return null; // the character may be absent
+    }
+    for (char x = 'a'; x <= 'z'; x++) {
+      boolean either = chars[x] || chars[x - 'a' + 'A'];
+      chars[x] = either;
+      chars[x - 'a' + 'A'] = either;
+    }
+    return chars;
+  }
+
   /** Compiles one expression, or throws {@link com.google.re2j.PatternSyntaxException}. */
   static Pattern compile(String regex) {
     return Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
@@ -132,8 +215,9 @@ final class ExpressionMatcher {
     }
     boolean[] candidate = candidates(host, path);
     String subject = null; // built only when an expression has to run
+    char first = !host.isEmpty() ? host.charAt(0) : !path.isEmpty() ? path.charAt(0) : 0x80;
     for (int i = 0; i < entries.length; i++) {
-      if (candidate == null || candidate[i]) {
+      if ((candidate == null || candidate[i]) && (firstAscii[i] == null || first >= 0x80 || firstAscii[i][first])) {
         if (subject == null) {
           subject = host + path;
         }

@@ -173,6 +173,52 @@ class ExpressionPrefilterTest {
     assertTrue(filtered > 1_000, "most random expressions have literals: " + filtered);
   }
 
+  /** Expressions anchored at the start, whose first character is all the prefilter knows. */
+  @Test
+  void anchoredExpressions_onRandomSubjects_sameMatchesAsWithoutPrefilter() {
+    String[] firsts = {"a", "B", "0", "k", "K", "[ab]", "[a-c]", "[A-Z]", "\\d", "[0-9]", "[-a]", "[.?]", "[^a]", "[]a]",
+        "[\\d.]", "[Z-a]", ".", "(a|b)", "\\.", "[[:alpha:]]"};
+    String[] quantifiers = {"", "", "+", "*", "?", "{2}", "{0,1}"};
+    String[] subjects = {"", "a", "A", "abc", "B", "b.c", "0.1", "123.45.6.7/search?q=1", "\u212Aink", "kink", "-a",
+        ".x", "?q", "Z", "_", "`", "[", "]", "a|b", "é", "Ab", "1a"};
+    Random r = new Random(9);
+    int known = 0;
+    for (int i = 0; i < 2_000; i++) {
+      String regex = "^" + firsts[r.nextInt(firsts.length)] + quantifiers[r.nextInt(quantifiers.length)]
+          + (r.nextBoolean() ? "" : randomRegex(r, 2));
+      ExpressionMatcher.Entry e;
+      try {
+        e = entry(regex);
+      } catch (PatternSyntaxException bad) {
+        continue;
+      }
+      known += ExpressionMatcher.firstAscii(regex) == null ? 0 : 1;
+      ExpressionMatcher m = new ExpressionMatcher(List.of(e));
+      for (int j = 0; j < 60; j++) {
+        String subject = j < subjects.length ? subjects[j] : randomSubject(r);
+        for (int cut = 0; cut <= Math.min(1, subject.length()); cut++) { // host and path apart, or host empty
+          boolean[] expected = {false};
+          m.matchUnfiltered(subject.substring(0, cut), subject.substring(cut), x -> expected[0] = true);
+          boolean[] actual = {false};
+          m.match(subject.substring(0, cut), subject.substring(cut), x -> actual[0] = true);
+          assertEquals(expected[0], actual[0], regex + " on " + subject + " cut at " + cut);
+        }
+      }
+    }
+    assertTrue(known > 300, "first characters known for " + known);
+  }
+
+  @Test
+  void firstAscii_ofUt1MalwareExpression_isTheDigits() {
+    boolean[] first = ExpressionMatcher.firstAscii("^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+/search\\?q=[0-9]+$");
+    for (char c = 0; c < 0x80; c++) {
+      assertEquals(c >= '0' && c <= '9', first[c], String.valueOf(c));
+    }
+    assertNull(ExpressionMatcher.firstAscii("^a|b"));
+    assertNull(ExpressionMatcher.firstAscii("^a*b"));
+    assertNull(ExpressionMatcher.firstAscii("a^"));
+  }
+
   @Test
   void nonAsciiSubject_bypassesTheFilter_soUnicodeCaseFoldingStillMatches() {
     // RE2 folds 'k' with the Kelvin sign (U+212A); ASCII lower-casing does not.
