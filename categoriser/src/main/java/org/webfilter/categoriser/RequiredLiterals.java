@@ -10,6 +10,11 @@ import java.util.Set;
  * case-insensitive search, contains at least one of them (lower-cased), as RE2's {@code FilteredRE2}
  * computes. {@link ExpressionMatcher} uses it to skip the expressions whose literals a URL lacks.
  *
+ * <p>{@link #need} keeps more: every literal a match cannot do without, as a formula of "all of" and
+ * "one of" ({@code alltheweb.com/search.*cat=img} needs {@code alltheweb} and {@code com/search} and
+ * {@code cat=img}, not just the most selective of them), as RE2's {@code FilteredRE2} does with its
+ * AND/OR tree of atoms.
+ *
  * <p>Conservative by construction: a construct it does not fully understand either counts as "matches
  * anything" (a class, {@code .}, a repetition that may be empty) or, for rare syntax ({@code \Q..\E},
  * hex and octal escapes, unknown groups), gives up on the whole expression, which is then always run.
@@ -29,29 +34,111 @@ final class RequiredLiterals {
    * expression must be tried on every subject).
    */
   static Set<String> of(String regex) {
+    Info info = parse(regex);
+    return info == null ? null : usable(info.required());
+  }
+
+  /**
+   * What every match contains, as a formula over lower-case literals, or {@code null} when nothing is
+   * known (the expression must be tried on every subject). Implied by, and at least as selective as,
+   * {@link #of}.
+   */
+  static Need need(String regex) {
+    Info info = parse(regex);
+    return info == null ? null : info.need();
+  }
+
+  private static Info parse(String regex) {
     try {
       Parser p = new Parser(regex);
       Info info = p.alternation();
       if (p.pos != regex.length()) {
         return null; // a stray ')': RE2 would have refused it; be safe anyway
       }
-      return usable(info.required());
+      return info;
     } catch (Unsure e) {
       return null;
     }
+  }
+
+  /** A condition on which literals a subject contains that every match satisfies. */
+  sealed interface Need {
+    /** Every literal the formula names, each once. */
+    default Set<String> literals() {
+      Set<String> out = new LinkedHashSet<>();
+      collect(out);
+      return out;
+    }
+
+    void collect(Set<String> out);
+  }
+
+  /** At least one of the literals occurs. */
+  record AnyOf(Set<String> literals) implements Need {
+    @Override
+    public void collect(Set<String> out) {
+      out.addAll(literals);
+    }
+  }
+
+  /** Every part holds. */
+  record AllOf(List<Need> parts) implements Need {
+    @Override
+    public void collect(Set<String> out) {
+      parts.forEach(p -> p.collect(out));
+    }
+  }
+
+  /** At least one branch holds. */
+  record OneOf(List<Need> branches) implements Need {
+    @Override
+    public void collect(Set<String> out) {
+      branches.forEach(b -> b.collect(out));
+    }
+  }
+
+  private static Need anyOf(Set<String> strings) {
+    Set<String> u = usable(strings);
+    return u == null ? null : new AnyOf(u);
+  }
+
+  /** All the known parts ({@code null} ones say nothing and are left out); {@code null} when none is known. */
+  private static Need allOf(List<Need> parts) {
+    List<Need> known = new ArrayList<>();
+    for (Need p : parts) {
+      if (p instanceof AllOf a) {
+        known.addAll(a.parts());
+      } else if (p != null && !known.contains(p)) {
+        known.add(p);
+      }
+    }
+    return known.isEmpty() ? null : known.size() == 1 ? known.get(0) : new AllOf(List.copyOf(known));
   }
 
   private static Set<String> usable(Set<String> required) {
     return required == null || required.isEmpty() || required.contains("") ? null : required;
   }
 
-  /** What is known of a sub-expression: the exact strings it matches (if few), else what it contains. */
-  private record Info(Set<String> exact, Set<String> contains) {
-    static final Info ANY = new Info(null, null);
-    static final Info EMPTY = new Info(Set.of(""), null);
+  /**
+   * What is known of a sub-expression: the exact strings it matches (if few), else what it contains:
+   * {@code contains}, the most selective single set of which one occurs, and {@code need}, everything
+   * known as a formula.
+   */
+  private record Info(Set<String> exact, Set<String> contains, Need inexactNeed) {
+    static final Info ANY = new Info(null, null, null);
+    static final Info EMPTY = new Info(Set.of(""), null, null);
+
+    Info(Set<String> exact, Set<String> contains) {
+      this(exact, contains, null);
+    }
 
     static Info exactly(Set<String> strings) {
       return new Info(strings, null);
+    }
+
+    /** One of the formulas every match satisfies ({@code null}: nothing known). */
+    Need need() {
+      return exact != null ? anyOf(exact) : inexactNeed;
     }
 
     /** One of these occurs in every match ({@code null}: nothing known). */
@@ -87,7 +174,14 @@ final class RequiredLiterals {
       }
       Set<String> exact = new LinkedHashSet<>();
       Set<String> contains = new LinkedHashSet<>();
+      List<Need> needs = new ArrayList<>();
       for (Info b : branches) {
+        Need n = b.need();
+        if (needs != null && n != null) {
+          needs.add(n);
+        } else {
+          needs = null;
+        }
         if (exact != null && b.exact() != null) {
           exact.addAll(b.exact());
         } else {
@@ -103,7 +197,7 @@ final class RequiredLiterals {
       if (exact != null && exact.size() <= MAX_EXACT) {
         return Info.exactly(exact);
       }
-      return new Info(null, contains);
+      return new Info(null, contains, needs == null ? null : new OneOf(List.copyOf(needs)));
     }
 
     /**
@@ -114,6 +208,7 @@ final class RequiredLiterals {
       Set<String> run = Set.of("");
       boolean exact = true;
       List<Set<String>> candidates = new ArrayList<>();
+      List<Need> needs = new ArrayList<>();
       while (pos < s.length() && s.charAt(pos) != '|' && s.charAt(pos) != ')') {
         Info item = repetition(atom());
         if (item.exact() != null) {
@@ -123,11 +218,14 @@ final class RequiredLiterals {
             continue;
           }
           candidates.add(run);
+          needs.add(anyOf(run));
           run = item.exact();
           exact = false;
         } else {
           candidates.add(run);
+          needs.add(anyOf(run));
           candidates.add(item.contains());
+          needs.add(item.need());
           run = Set.of("");
           exact = false;
         }
@@ -136,7 +234,8 @@ final class RequiredLiterals {
         return Info.exactly(run);
       }
       candidates.add(run);
-      return new Info(null, best(candidates));
+      needs.add(anyOf(run));
+      return new Info(null, best(candidates), allOf(needs));
     }
 
     Info repetition(Info atom) throws Unsure {
@@ -179,7 +278,8 @@ final class RequiredLiterals {
         }
         return Info.ANY;
       }
-      return new Info(null, usable(atom.required())); // at least one copy of the atom is in the match
+      // at least one copy of the atom is in the match
+      return new Info(null, usable(atom.required()), atom.need());
     }
 
     /** The index of the {@code '}'} closing a well-formed {@code {n}, {n,}, {n,m}} at pos, else -1. */

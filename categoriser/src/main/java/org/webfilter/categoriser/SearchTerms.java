@@ -23,22 +23,48 @@ public final class SearchTerms {
       return new Rule(engine, host, pathPrefix, List.of(params), true);
     }
 
+    /** The host or one of its subdomains; for {@code name.*}, see {@link #hasLabelThenSuffix}. Allocates nothing. */
     boolean matchesHost(String h) {
+      int n = host.length();
       if (host.endsWith(".*")) {
-        return hasLabelThenSuffix(h, host.substring(0, host.length() - 2));
+        return hasLabelThenSuffix(h, host, n - 2);
       }
-      return h.equals(host) || h.endsWith("." + host);
+      return h.length() == n ? h.equals(host)
+          : h.length() > n && h.endsWith(host) && h.charAt(h.length() - n - 1) == '.';
     }
 
-    /** {@code google.*}: a label {@code google} followed by one or two more labels (com, co.uk). */
-    private static boolean hasLabelThenSuffix(String h, String label) {
-      int at = h.startsWith(label + ".") ? 0 : h.indexOf("." + label + ".") + 1;
-      if (at == 0 && !h.startsWith(label + ".")) {
+    /**
+     * {@code google.*}: a label {@code google} (the first {@code length} characters of {@code label})
+     * followed by one or two more labels (com, co.uk); the first occurrence of the label decides.
+     */
+    private static boolean hasLabelThenSuffix(String h, String label, int length) {
+      int at = -1;
+      if (labelAt(h, 0, label, length)) {
+        at = 0;
+      } else {
+        for (int dot = h.indexOf('.'); dot >= 0; dot = h.indexOf('.', dot + 1)) {
+          if (labelAt(h, dot + 1, label, length)) {
+            at = dot + 1;
+            break;
+          }
+        }
+      }
+      if (at < 0) {
         return false;
       }
-      String rest = h.substring(at + label.length() + 1);
-      long dots = rest.chars().filter(c -> c == '.').count();
-      return !rest.isEmpty() && dots <= 1;
+      int rest = at + length + 1;
+      int dots = 0;
+      for (int i = rest; i < h.length(); i++) {
+        if (h.charAt(i) == '.') {
+          dots++;
+        }
+      }
+      return rest < h.length() && dots <= 1;
+    }
+
+    /** Whether {@code h} has the label, then a dot, at {@code from}. */
+    private static boolean labelAt(String h, int from, String label, int length) {
+      return from + length < h.length() && h.regionMatches(from, label, 0, length) && h.charAt(from + length) == '.';
     }
   }
 
@@ -88,11 +114,14 @@ public final class SearchTerms {
     if (q < 0) {
       return Optional.empty();
     }
-    String path = pathAndQuery.substring(0, q);
-    String query = pathAndQuery.substring(q + 1);
+    String query = null;
     for (Rule rule : RULES) {
-      if (path.regionMatches(true, 0, rule.pathPrefix(), 0, rule.pathPrefix().length())
+      String prefix = rule.pathPrefix();
+      if (prefix.length() <= q && pathAndQuery.regionMatches(true, 0, prefix, 0, prefix.length())
           && rule.matchesHost(target.host())) {
+        if (query == null) {
+          query = pathAndQuery.substring(q + 1);
+        }
         for (String param : rule.params()) {
           Optional<String> terms = parameter(query, param).map(SearchTerms::tidy).filter(t -> !t.isEmpty());
           if (terms.isPresent()) {

@@ -50,7 +50,8 @@ final class TextNormaliser {
 
   /** Words after case folding, diacritic removal, l33t reading and collapsing of repeated letters. */
   private static List<String> words(String text) {
-    String folded = Normalizer.normalize(text, Normalizer.Form.NFD).toLowerCase(Locale.ROOT);
+    // NFD leaves ASCII as it is: skip the normaliser for the common case of an ASCII URL or search
+    String folded = (isAscii(text) ? text : Normalizer.normalize(text, Normalizer.Form.NFD)).toLowerCase(Locale.ROOT);
     List<String> words = new ArrayList<>();
     StringBuilder word = new StringBuilder();
     boolean hasLetter = false;
@@ -69,6 +70,15 @@ final class TextNormaliser {
       }
     }
     return words;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String finish(StringBuilder word, boolean hasLetter) {

@@ -41,6 +41,31 @@ class ExpressionPrefilterTest {
     assertEquals(expected, String.valueOf(RequiredLiterals.of(regex)));
   }
 
+  /** Every literal a match cannot do without, all of them, not only the most selective. */
+  @ParameterizedTest
+  @CsvSource(delimiter = ';', value = {
+    "(/banner/|/sponsor/); AnyOf[literals=[/banner/, /sponsor/]]",
+    "alltheweb.com/search.*cat=img; AllOf[parts=[AnyOf[literals=[alltheweb]], AnyOf[literals=[com/search]], AnyOf[literals=[cat=img]]]]",
+    "(google\\..*/search.q=cache)|(bing\\.com/videos); OneOf[branches=[AllOf[parts=[AnyOf[literals=[google.]], AnyOf[literals=[/search]], AnyOf[literals=[q=cache]]]], AnyOf[literals=[bing.com/videos]]]]",
+    "a+b{2,}c; AllOf[parts=[AnyOf[literals=[a]], AnyOf[literals=[b]], AnyOf[literals=[c]]]]",
+  })
+  void need_ofTypicalExpressions(String regex, String expected) {
+    assertEquals(expected, String.valueOf(RequiredLiterals.need(regex)));
+  }
+
+  /**
+   * UT1's {@code strong_redirector} on an ordinary search: with only its most selective literal per
+   * branch ({@code com/search}) it ran on every {@code .com} search; its whole need rules it out.
+   */
+  @Test
+  void ordinarySearch_doesNotRunAnExpressionThatNeedsMoreOfItsLiterals() {
+    String regex = "((google\\..*/search\\?q=cache.*)|(alltheweb.com/search.*cat=img.*q=.*))(porn|sex)";
+    ExpressionMatcher m = new ExpressionMatcher(List.of(entry(regex)));
+    assertEquals(false, m.candidates("www.example.com/search?q=homework+help")[0]);
+    assertEquals(false, m.candidates("www.google.com/search?q=homework+help")[0]);
+    assertEquals(true, m.candidates("alltheweb.com/search?cat=img&q=sex")[0]);
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = ';', value = {
     ".*", "a*", "(abc)?", "abc|", "[a-z]+", "\\Qabc\\E", "\\x41bc", "x|.*", "(a|b)*", "é+",
@@ -106,6 +131,12 @@ class ExpressionPrefilterTest {
       List<String> actual = new ArrayList<>();
       m.match(subject, "", e -> actual.add(e.regex()));
       assertEquals(expected, actual, subject);
+      int slash = subject.indexOf('/');
+      if (slash > 0) { // as the categoriser calls it: host and path apart
+        List<String> split = new ArrayList<>();
+        m.match(subject.substring(0, slash), subject.substring(slash), e -> split.add(e.regex()));
+        assertEquals(expected, split, subject);
+      }
       matched += expected.isEmpty() ? 0 : 1;
     }
     assertTrue(subjects.size() > 20_000, "subjects: " + subjects.size());
@@ -140,6 +171,52 @@ class ExpressionPrefilterTest {
     }
     assertTrue(compared > 80_000, "compared " + compared);
     assertTrue(filtered > 1_000, "most random expressions have literals: " + filtered);
+  }
+
+  /** Expressions anchored at the start, whose first character is all the prefilter knows. */
+  @Test
+  void anchoredExpressions_onRandomSubjects_sameMatchesAsWithoutPrefilter() {
+    String[] firsts = {"a", "B", "0", "k", "K", "[ab]", "[a-c]", "[A-Z]", "\\d", "[0-9]", "[-a]", "[.?]", "[^a]", "[]a]",
+        "[\\d.]", "[Z-a]", ".", "(a|b)", "\\.", "[[:alpha:]]"};
+    String[] quantifiers = {"", "", "+", "*", "?", "{2}", "{0,1}"};
+    String[] subjects = {"", "a", "A", "abc", "B", "b.c", "0.1", "123.45.6.7/search?q=1", "\u212Aink", "kink", "-a",
+        ".x", "?q", "Z", "_", "`", "[", "]", "a|b", "é", "Ab", "1a"};
+    Random r = new Random(9);
+    int known = 0;
+    for (int i = 0; i < 2_000; i++) {
+      String regex = "^" + firsts[r.nextInt(firsts.length)] + quantifiers[r.nextInt(quantifiers.length)]
+          + (r.nextBoolean() ? "" : randomRegex(r, 2));
+      ExpressionMatcher.Entry e;
+      try {
+        e = entry(regex);
+      } catch (PatternSyntaxException bad) {
+        continue;
+      }
+      known += ExpressionMatcher.firstAscii(regex) == null ? 0 : 1;
+      ExpressionMatcher m = new ExpressionMatcher(List.of(e));
+      for (int j = 0; j < 60; j++) {
+        String subject = j < subjects.length ? subjects[j] : randomSubject(r);
+        for (int cut = 0; cut <= Math.min(1, subject.length()); cut++) { // host and path apart, or host empty
+          boolean[] expected = {false};
+          m.matchUnfiltered(subject.substring(0, cut), subject.substring(cut), x -> expected[0] = true);
+          boolean[] actual = {false};
+          m.match(subject.substring(0, cut), subject.substring(cut), x -> actual[0] = true);
+          assertEquals(expected[0], actual[0], regex + " on " + subject + " cut at " + cut);
+        }
+      }
+    }
+    assertTrue(known > 300, "first characters known for " + known);
+  }
+
+  @Test
+  void firstAscii_ofUt1MalwareExpression_isTheDigits() {
+    boolean[] first = ExpressionMatcher.firstAscii("^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+/search\\?q=[0-9]+$");
+    for (char c = 0; c < 0x80; c++) {
+      assertEquals(c >= '0' && c <= '9', first[c], String.valueOf(c));
+    }
+    assertNull(ExpressionMatcher.firstAscii("^a|b"));
+    assertNull(ExpressionMatcher.firstAscii("^a*b"));
+    assertNull(ExpressionMatcher.firstAscii("a^"));
   }
 
   @Test

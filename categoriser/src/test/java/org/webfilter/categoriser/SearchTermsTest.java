@@ -74,4 +74,51 @@ class SearchTermsTest {
   void extract_malformedPercentEscape_keptAsWritten() {
     assertEquals("100% sure", extract("https://www.google.com/search?q=100%+sure").orElseThrow().terms());
   }
+
+  /** The host rule as first written (with substrings and concatenation): the reference for {@link SearchTerms.Rule#matchesHost}. */
+  private static boolean matchesHostAsWritten(String host, String h) {
+    if (host.endsWith(".*")) {
+      String label = host.substring(0, host.length() - 2);
+      int at = h.startsWith(label + ".") ? 0 : h.indexOf("." + label + ".") + 1;
+      if (at == 0 && !h.startsWith(label + ".")) {
+        return false;
+      }
+      String rest = h.substring(at + label.length() + 1);
+      long dots = rest.chars().filter(c -> c == '.').count();
+      return !rest.isEmpty() && dots <= 1;
+    }
+    return h.equals(host) || h.endsWith("." + host);
+  }
+
+  /** The allocation-free host match agrees with the original on every rule, for real and random hosts. */
+  @Test
+  void matchesHost_agreesWithTheOriginal_onRealAndRandomHosts() {
+    java.util.List<String> hosts = new java.util.ArrayList<>(java.util.List.of(
+        "google.com", "www.google.co.uk", "google.", "google", ".google.com", "google..com", "xgoogle.com",
+        "google.com.", "a.google.b.google.c", "google.google.com", "mail.google.com", "yandex.ru", "bing.com",
+        "www.bing.com", "abing.com", "bing.com.evil.test", "search.yahoo.com", "uk.search.yahoo.com", "", "."));
+    java.util.Random r = new java.util.Random(3);
+    String[] parts = {"google", "yandex", "bing", "com", "co", "uk", "www", "search", "yahoo", "x", "", "wikipedia", "org"};
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder h = new StringBuilder();
+      int n = r.nextInt(5);
+      for (int j = 0; j < n; j++) {
+        h.append(j == 0 && r.nextInt(4) > 0 ? "" : ".").append(parts[r.nextInt(parts.length)]);
+      }
+      hosts.add(h.toString());
+    }
+    for (SearchTerms.Rule rule : SearchTerms.RULES) {
+      for (String h : hosts) {
+        assertEquals(matchesHostAsWritten(rule.host(), h), rule.matchesHost(h), rule.host() + " on '" + h + "'");
+      }
+    }
+  }
+
+  /** ASCII text skips the Unicode normaliser; the words are those NFD would give. */
+  @Test
+  void normalise_asciiAndUnicode_sameWords() {
+    assertEquals(" search q how to hurt myself ", TextNormaliser.normalise("/search?q=How+to+HURT+myself"));
+    assertEquals(" creme brule ", TextNormaliser.normalise("Crème Brûlée"));
+    assertEquals(" creme brule ", TextNormaliser.normalise("Creme Brulee"));
+  }
 }

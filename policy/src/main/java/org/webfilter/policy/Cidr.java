@@ -61,11 +61,21 @@ public final class Cidr {
   }
 
   public boolean contains(InetAddress address) {
-    byte[] a = address.getAddress();
-    if (a.length != network.length) {
+    return contains(address.getAddress());
+  }
+
+  /** As {@link #contains(InetAddress)}, for the raw address (4 or 16 bytes); allocates nothing. */
+  boolean contains(byte[] address) {
+    if (address.length != network.length) {
       return false;
     }
-    return Arrays.equals(mask(a, prefixLength), network);
+    for (int i = 0; i < address.length; i++) {
+      int bits = Math.max(0, Math.min(8, prefixLength - i * 8));
+      if ((byte) (address[i] & (0xff << (8 - bits))) != network[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Larger is more specific; used so the most specific network wins. */

@@ -45,67 +45,93 @@ final class CompiledRole {
     return settings;
   }
 
-  /** The rule set in force at {@code at}, noting in the trace which time rule (if any) applies. */
+  /**
+   * The rule set in force at {@code at}, noting in the trace (when there is one) which time rule (if
+   * any) applies.
+   */
   RuleSet rulesAt(Instant at, List<String> trace) {
-    String role = settings.name();
     if (timeRules.isEmpty()) {
-      trace.add("time: role " + role + " has no time rules");
+      if (trace != null) {
+        trace.add("time: role " + settings.name() + " has no time rules");
+      }
       return base;
     }
     ZonedDateTime local = at.atZone(calendar.timeZone());
     int minute = local.getHour() * 60 + local.getMinute();
     boolean term = calendar.isTermDay(local.toLocalDate());
-    String when =
-        "time: " + local.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.UK) + " "
-            + local.toLocalDate() + " " + String.format(Locale.ROOT, "%02d:%02d", local.getHour(), local.getMinute())
-            + " " + calendar.timeZone().getId() + (calendar.terms().isEmpty() ? "" : term ? " (term day)" : " (outside term)");
     for (int i = 0; i < timeRules.size(); i++) {
       TimeRule t = timeRules.get(i);
       if (t.appliesAt(local.getDayOfWeek(), minute, term)) {
-        trace.add(when + ": time rule '" + t.name() + "' of role " + role + " applies (" + t.describe() + ")");
+        if (trace != null) {
+          trace.add(when(local, term) + ": time rule '" + t.name() + "' of role " + settings.name() + " applies ("
+              + t.describe() + ")");
+        }
         return during.get(i);
       }
     }
-    trace.add(when + ": no time rule of role " + role + " applies");
+    if (trace != null) {
+      trace.add(when(local, term) + ": no time rule of role " + settings.name() + " applies");
+    }
     return base;
   }
 
-  /** Steps 2-5 of SPEC §2 for a target already known not to be {@code illegal}. */
-  Decision decide(Target target, Set<String> categories, Instant at, List<String> trace, PhraseScorer phrases) {
+  private String when(ZonedDateTime local, boolean term) {
+    return "time: " + local.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.UK) + " "
+        + local.toLocalDate() + " " + String.format(Locale.ROOT, "%02d:%02d", local.getHour(), local.getMinute())
+        + " " + calendar.timeZone().getId() + (calendar.terms().isEmpty() ? "" : term ? " (term day)" : " (outside term)");
+  }
+
+  /**
+   * Steps 2-5 of SPEC §2 for a target already known not to be {@code illegal}. Each step is noted in
+   * {@code trace} when it is not {@code null}; the decision carries {@code decisionTrace} (the same
+   * list, or one that writes itself later).
+   */
+  Decision decide(
+      Target target, Set<String> categories, Instant at, List<String> trace, List<String> decisionTrace,
+      PhraseScorer phrases) {
     String role = settings.name();
     RuleSet rules = rulesAt(at, trace);
 
     List<RuleSet.Match> matches = rules.matches(target);
     if (!matches.isEmpty()) {
-      for (RuleSet.Match m : matches) {
-        trace.add("2. " + m.describe() + " of role " + role + " matches");
-      }
       RuleSet.Match w = matches.get(0);
-      // Explain the win over the best entry that would have decided otherwise, if there is one.
-      RuleSet.Match rival = matches.stream().skip(1).filter(m -> m.allow() != w.allow()).findFirst()
-          .orElse(matches.size() > 1 ? matches.get(1) : null);
-      String why = rival == null ? "the only matching explicit entry" : whyWins(w, rival);
-      String over = overridden(rules, categories, w.allow());
-      trace.add("2. " + (w.allow() ? "allowed" : "blocked") + " by " + w.describe() + ": " + why + over + ": decided");
+      if (trace != null) {
+        for (RuleSet.Match m : matches) {
+          trace.add("2. " + m.describe() + " of role " + role + " matches");
+        }
+        // Explain the win over the best entry that would have decided otherwise, if there is one.
+        RuleSet.Match rival = matches.stream().skip(1).filter(m -> m.allow() != w.allow()).findFirst()
+            .orElse(matches.size() > 1 ? matches.get(1) : null);
+        String why = rival == null ? "the only matching explicit entry" : whyWins(w, rival);
+        String over = overridden(rules, categories, w.allow());
+        trace.add("2. " + (w.allow() ? "allowed" : "blocked") + " by " + w.describe() + ": " + why + over + ": decided");
+      }
       return w.allow()
-          ? new Decision(Verdict.ALLOW, w.ruleId(), "on the allow list of role " + role, null, categories, trace)
-          : new Decision(Verdict.BLOCK, w.ruleId(), "on the block list of role " + role, "policy", categories, trace);
+          ? new Decision(Verdict.ALLOW, w.ruleId(), "on the allow list of role " + role, null, categories, decisionTrace)
+          : new Decision(Verdict.BLOCK, w.ruleId(), "on the block list of role " + role, "policy", categories,
+              decisionTrace);
     }
-    trace.add("2. no allow or block entry of role " + role + " matches");
+    if (trace != null) {
+      trace.add("2. no allow or block entry of role " + role + " matches");
+    }
 
     for (String c : categories) {
       String by = rules.blockedBy(c);
       if (by != null) {
-        trace.add("3. category " + c + " is blocked for " + who(by) + ": decided");
+        if (trace != null) {
+          trace.add("3. category " + c + " is blocked for " + who(by) + ": decided");
+        }
         return new Decision(Verdict.BLOCK, by + ".category." + c, "category " + c + " is blocked for role " + role,
-            c, categories, trace);
+            c, categories, decisionTrace);
       }
     }
-    trace.add(categories.isEmpty()
-        ? "3. no category, so no blocked category of role " + role + " matches"
-        : "3. none of " + String.join(", ", categories) + " is blocked for role " + role);
+    if (trace != null) {
+      trace.add(categories.isEmpty()
+          ? "3. no category, so no blocked category of role " + role + " matches"
+          : "3. none of " + String.join(", ", categories) + " is blocked for role " + role);
+    }
 
-    Decision byPhrases = decideByPhrases(target, categories, rules, trace, phrases);
+    Decision byPhrases = decideByPhrases(target, categories, rules, trace, decisionTrace, phrases);
     if (byPhrases != null) {
       return byPhrases;
     }
@@ -113,13 +139,17 @@ final class CompiledRole {
     for (String c : categories) {
       String by = rules.loggedBy(c);
       if (by != null) {
-        trace.add("5. allowed, and logged because category " + c + " is logged for " + who(by) + ": decided");
+        if (trace != null) {
+          trace.add("5. allowed, and logged because category " + c + " is logged for " + who(by) + ": decided");
+        }
         return new Decision(Verdict.LOG, by + ".log." + c, "category " + c + " is allowed and logged for role " + role,
-            null, categories, trace);
+            null, categories, decisionTrace);
       }
     }
-    trace.add("5. allowed: nothing blocks this request: decided");
-    return new Decision(Verdict.ALLOW, "default.allow", "no rule blocks this request", null, categories, trace);
+    if (trace != null) {
+      trace.add("5. allowed: nothing blocks this request: decided");
+    }
+    return new Decision(Verdict.ALLOW, "default.allow", "no rule blocks this request", null, categories, decisionTrace);
   }
 
   /**
@@ -127,10 +157,13 @@ final class CompiledRole {
    * without a search, the address's path and query). {@code null} when nothing reaches the threshold.
    */
   private Decision decideByPhrases(
-      Target target, Set<String> categories, RuleSet rules, List<String> trace, PhraseScorer phrases) {
+      Target target, Set<String> categories, RuleSet rules, List<String> trace, List<String> decisionTrace,
+      PhraseScorer phrases) {
     int threshold = settings.phraseThreshold();
     if (threshold <= 0 || phrases.size() == 0 || target.path().isEmpty()) {
-      trace.add("4. no phrase threshold for role " + settings.name());
+      if (trace != null) {
+        trace.add("4. no phrase threshold for role " + settings.name());
+      }
       return null;
     }
     String text = SearchTerms.extract(target).map(SearchQuery::terms).orElse(target.path());
@@ -138,15 +171,19 @@ final class CompiledRole {
     for (var e : score.byCategory().entrySet()) {
       String by = rules.blockedBy(e.getKey());
       if (by != null && e.getValue() >= threshold) {
-        trace.add("4. phrases of category " + e.getKey() + " score " + e.getValue() + " (threshold " + threshold
-            + "): " + score.matches().stream().filter(m -> m.category().equals(e.getKey()))
-                .map(m -> m.phrase() + " " + m.weight()).toList() + ": decided");
+        if (trace != null) {
+          trace.add("4. phrases of category " + e.getKey() + " score " + e.getValue() + " (threshold " + threshold
+              + "): " + score.matches().stream().filter(m -> m.category().equals(e.getKey()))
+                  .map(m -> m.phrase() + " " + m.weight()).toList() + ": decided");
+        }
         return new Decision(Verdict.BLOCK, by + ".phrase." + e.getKey(),
             "the words of this request score " + e.getValue() + " for " + e.getKey() + " (threshold " + threshold + ")",
-            e.getKey(), categories, trace);
+            e.getKey(), categories, decisionTrace);
       }
     }
-    trace.add("4. no blocked category's phrases reach the threshold " + threshold);
+    if (trace != null) {
+      trace.add("4. no blocked category's phrases reach the threshold " + threshold);
+    }
     return null;
   }
 

@@ -24,6 +24,9 @@ final class ConfiguredPolicy implements Policy {
   private final Categoriser lists;
   private final Map<String, CompiledRole> roles;
   private final List<NetworkRole> networksMostSpecificFirst;
+  /** The identification of a client in each of {@link #networksMostSpecificFirst}, made once. */
+  private final Identification[] byNetwork;
+  private final Identification byDefault;
   private final IdentitySettings identity;
   private final UserStore users;
   private final PhraseScorer phrases;
@@ -57,6 +60,10 @@ final class ConfiguredPolicy implements Policy {
         identity.networks().stream()
             .sorted(Comparator.comparingInt((NetworkRole n) -> n.network().prefixLength()).reversed())
             .toList();
+    this.byNetwork = networksMostSpecificFirst.stream()
+        .map(n -> new Identification.Identified(new Identity(null, n.role(), "network " + n.network())))
+        .toArray(Identification[]::new);
+    this.byDefault = new Identification.Identified(new Identity(null, identity.defaultRole(), "default"));
   }
 
   /**
@@ -78,17 +85,18 @@ final class ConfiguredPolicy implements Policy {
       }
       return new Identification.Identified(new Identity(user.get().name(), user.get().role(), "login"));
     }
+    byte[] address = client.getAddress();
     for (Cidr c : identity.loginRequired()) {
-      if (c.contains(client)) {
+      if (c.contains(address)) {
         return new Identification.LoginRequired();
       }
     }
-    for (NetworkRole n : networksMostSpecificFirst) {
-      if (n.network().contains(client)) {
-        return new Identification.Identified(new Identity(null, n.role(), "network " + n.network()));
+    for (int i = 0; i < byNetwork.length; i++) {
+      if (networksMostSpecificFirst.get(i).network().contains(address)) {
+        return byNetwork[i];
       }
     }
-    return new Identification.Identified(new Identity(null, identity.defaultRole(), "default"));
+    return byDefault;
   }
 
   /**
@@ -144,26 +152,79 @@ final class ConfiguredPolicy implements Policy {
     return roles.containsKey(role);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The decision is made without its reason trace; the trace is written when first read, by
+   * making the same decision again from the same categorisation with every step noted (see {@link
+   * #decide(String, CompiledRole, Target, Instant, Categorisation, PhraseScorer, List, LazyTrace)}).
+   * What the trace is written from holds neither this policy nor its lists, so a decision kept for a
+   * long tunnel does not keep a replaced policy's lists in memory.
+   */
   @Override
   public Decision decide(String role, Target target, Instant at) {
     Categorisation found = lists.categorise(target);
-    Set<String> categories = found.categories();
-    List<String> trace = new ArrayList<>();
-    for (Evidence e : found.evidence()) {
-      trace.add("category " + e.category() + ": " + describe(e));
-    }
     CompiledRole r = roles.get(role);
+    PhraseScorer p = phrases;
+    LazyTrace lazy = new LazyTrace(() -> {
+      List<String> trace = new ArrayList<>();
+      decide(role, r, target, at, found, p, trace, null);
+      return trace;
+    });
+    return decide(role, r, target, at, found, p, null, lazy);
+  }
+
+  /**
+   * SPEC §2 for one request. With {@code trace} non-null every step is noted in it and the decision
+   * carries it; with {@code trace} null nothing is noted and the decision carries {@code lazy}. Both
+   * ways take the same steps to the same decision.
+   */
+  static Decision decide(
+      String role, CompiledRole r, Target target, Instant at, Categorisation found, PhraseScorer phrases,
+      List<String> trace, LazyTrace lazy) {
+    Set<String> categories = categoriesOf(found);
+    List<String> decisionTrace = trace != null ? trace : lazy;
+    if (trace != null) {
+      for (Evidence e : found.evidence()) {
+        trace.add("category " + e.category() + ": " + describe(e));
+      }
+    }
     if (r == null) { // fail closed: an unknown role must never browse unfiltered
-      trace.add("role '" + role + "' is not defined: blocked: decided");
-      return new Decision(Verdict.BLOCK, "policy.unknown-role", "unknown role " + role, "policy", categories, trace);
+      if (trace != null) {
+        trace.add("role '" + role + "' is not defined: blocked: decided");
+      }
+      return new Decision(Verdict.BLOCK, "policy.unknown-role", "unknown role " + role, "policy", categories,
+          decisionTrace);
     }
     if (categories.contains(Categories.ILLEGAL)) {
-      trace.add("1. in the illegal category: always blocked for every role; no allow entry can override it: decided");
+      if (trace != null) {
+        trace.add("1. in the illegal category: always blocked for every role; no allow entry can override it: decided");
+      }
       return new Decision(Verdict.BLOCK, "illegal", "illegal content is always blocked",
-          Categories.ILLEGAL, categories, trace);
+          Categories.ILLEGAL, categories, decisionTrace);
     }
-    trace.add("1. not in the illegal category");
-    return r.decide(target, categories, at, trace, phrases);
+    if (trace != null) {
+      trace.add("1. not in the illegal category");
+    }
+    return r.decide(target, categories, at, trace, decisionTrace, phrases);
+  }
+
+  /**
+   * {@link Categorisation#categories()}, without building a set for the usual cases: no evidence,
+   * or evidence of one category only.
+   */
+  private static Set<String> categoriesOf(Categorisation found) {
+    List<Evidence> evidence = found.evidence();
+    if (evidence.isEmpty()) {
+      return Set.of();
+    }
+    String first = evidence.get(0).category();
+    for (int i = 1; i < evidence.size(); i++) {
+      if (!evidence.get(i).category().equals(first)) {
+        return found.categories();
+      }
+    }
+    return Set.of(first);
   }
 
   @Override

@@ -13,7 +13,9 @@ import java.util.Set;
  * @param blockedCategory the category that caused a block, or {@code null} (shown in the {@code
  *     X-Webfilter-Block} header; {@code policy} when an explicit block entry decided)
  * @param categories every category the target is in
- * @param trace what matched and why the winner won, in evaluation order
+ * @param trace what matched and why the winner won, in evaluation order. Unmodifiable. The policy
+ *     writes it only when it is first read (a decision nobody explains costs no trace strings); reading
+ *     it gives the same lines whenever it is read.
  */
 public record Decision(
     Verdict verdict,
@@ -25,7 +27,7 @@ public record Decision(
 
   public Decision {
     categories = Set.copyOf(categories);
-    trace = List.copyOf(trace);
+    trace = trace instanceof LazyTrace ? trace : List.copyOf(trace);
   }
 
   public boolean blocked() {

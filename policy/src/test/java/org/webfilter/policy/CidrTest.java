@@ -30,6 +30,31 @@ class CidrTest {
     assertEquals(expected, Cidr.parse(cidr).contains(InetAddress.getByName(address)));
   }
 
+  /** The allocation-free comparison agrees with a bit-by-bit prefix comparison, for every prefix length. */
+  @org.junit.jupiter.api.Test
+  void contains_agreesWithABitByBitPrefixComparison() throws Exception {
+    java.util.Random random = new java.util.Random(11);
+    for (int len : new int[] {4, 16}) {
+      for (int prefix = 0; prefix <= len * 8; prefix++) {
+        byte[] net = new byte[len];
+        random.nextBytes(net);
+        Cidr c = Cidr.parse(InetAddress.getByAddress(net).getHostAddress() + "/" + prefix);
+        for (int i = 0; i < 200; i++) {
+          byte[] a = net.clone();
+          if (i % 2 == 1) {
+            int bit = random.nextInt(len * 8);
+            a[bit / 8] ^= (byte) (0x80 >>> (bit % 8)); // flip one bit, inside or outside the prefix
+          }
+          boolean expected = true;
+          for (int b = 0; b < prefix; b++) {
+            expected &= ((a[b / 8] ^ net[b / 8]) & (0x80 >>> (b % 8))) == 0;
+          }
+          assertEquals(expected, c.contains(InetAddress.getByAddress(a)), c + " " + java.util.Arrays.toString(a));
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"10.0.0.0/33", "10.0.0/8x", "school.example/24", "", "::1/129", "10.0.0.0/-1"})
   void parse_rejectsBadNetworks(String text) {
