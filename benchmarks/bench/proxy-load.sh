@@ -110,7 +110,7 @@ common=(--config "$work/conf/webfilter.yaml" --resolve origin.test=127.0.0.1 "${
 java -Xmx512m -cp "$jar" "$bench/Broker.java" "$work/broker" $broker_port $controller_port \
   > "$work/broker.out" 2> "$work/broker.out.err" & pids+=($!)
 wait_for "$work/broker.out" "broker ready" broker
-wf_java() { "$here/webfilter" --java-command "$1"; } # env MALLOC_ARENA_MAX=.. java -Xmx.. (as shipped)
+wf_java() { "$here/webfilter" --java-command "$1"; } # "env [MALLOC_ARENA_MAX=..] java -Xmx.." as shipped
 jfr() { [ -n "${JFR_DIR:-}" ] && echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$JFR_DIR/$1.jfr"; true; }
 $(wf_java proxy) $(jfr wf-proxy) -jar "$jar" proxy "${common[@]}" --data-dir "$work/wfp" --proxy-port $wfp_port \
   --kafka 127.0.0.1:$broker_port > "$work/wfp.out" 2> "$work/wfp.out.err" & pids+=($!)
