@@ -14,7 +14,8 @@
 #   wf-run     the all-in-one (proxy + logs UI + embedded Kafka in one JVM)
 # Both webfilters: the shipped conf/ (pupil policy for loopback clients) with every UT1-layout list
 # of /work/shared/data (or $WEBFILTER_SHARED_DATA) loaded; the origin host is in no list, so each
-# request is identified, categorised, decided and published as an event.
+# request is identified, categorised, decided and published as an event. Each webfilter JVM runs with
+# the launcher's options for its command (./webfilter --java-command proxy|run), so RSS is what ships.
 #
 # Loads, each run in interleaved rounds (direct squid wf-proxy wf-noev wf-run, then again):
 #   1k-keepalive  1 KiB page, keep-alive                     (wrk)
@@ -110,14 +111,15 @@ common=(--config "$work/conf/webfilter.yaml" --resolve origin.test=127.0.0.1 "${
 java -Xmx512m -cp "$jar" "$bench/Broker.java" "$work/broker" $broker_port $controller_port \
   > "$work/broker.out" 2> "$work/broker.out.err" & pids+=($!)
 wait_for "$work/broker.out" "broker ready" broker
+wf_java() { "$here/webfilter" --java-command "$1"; } # "env [MALLOC_ARENA_MAX=..] java -Xmx.." as shipped
 jfr() { [ -n "${JFR_DIR:-}" ] && echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$JFR_DIR/$1.jfr"; true; }
-java -Xmx512m $(jfr wf-proxy) -jar "$jar" proxy "${common[@]}" --data-dir "$work/wfp" --proxy-port $wfp_port \
+$(wf_java proxy) $(jfr wf-proxy) -jar "$jar" proxy "${common[@]}" --data-dir "$work/wfp" --proxy-port $wfp_port \
   --kafka 127.0.0.1:$broker_port > "$work/wfp.out" 2> "$work/wfp.out.err" & pids+=($!)
 wfp_pid=$!
-java -Xmx512m $(jfr wf-run) -jar "$jar" run "${common[@]}" --data-dir "$work/wfr" --proxy-port $wfr_port \
+$(wf_java run) $(jfr wf-run) -jar "$jar" run "${common[@]}" --data-dir "$work/wfr" --proxy-port $wfr_port \
   --ui-port 0 > "$work/wfr.out" 2> "$work/wfr.out.err" & pids+=($!)
 wfr_pid=$!
-java -Xmx512m -cp "$jar" "$bench/ProxyNoEvents.java" "$work/conf/webfilter.yaml" "$work/wfn" $wfn_port \
+$(wf_java proxy) -cp "$jar" "$bench/ProxyNoEvents.java" "$work/conf/webfilter.yaml" "$work/wfn" $wfn_port \
   "$data/ut1" "$data"/hosts/* > "$work/wfn.out" 2> "$work/wfn.out.err" & pids+=($!)
 wfn_pid=$!
 wait_for "$work/wfn.out" "webfilter ready" "webfilter proxy (events off)"

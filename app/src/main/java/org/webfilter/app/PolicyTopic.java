@@ -21,8 +21,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -56,6 +59,10 @@ import org.webfilter.policy.config.PolicyEdits;
  *
  * <p>All Kafka work runs on this class's own thread and is retried while Kafka is away; an edit made
  * meanwhile is published when Kafka is back.
+ *
+ * <p>Following costs next to nothing while nobody edits: once caught up, the thread waits in one long
+ * {@code poll} (the broker holds each fetch for {@value #FETCH_WAIT_MS} ms and answers at once when a
+ * version arrives), and a version accepted here wakes it ({@link KafkaConsumer#wakeup}) to publish.
  */
 final class PolicyTopic implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PolicyTopic.class);
@@ -65,6 +72,17 @@ final class PolicyTopic implements AutoCloseable {
   static final String HISTORY_FILE = "policy-history.jsonl"; // written by the logs UI
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration RETRY = Duration.ofSeconds(2);
+  /** Poll while reading the versions on the topic at start: short, so catching up is noticed at once. */
+  private static final Duration CATCH_UP_POLL = Duration.ofMillis(200);
+  /** Poll once caught up: a new version or {@link #accepted} returns it earlier. */
+  private static final Duration IDLE_POLL = Duration.ofSeconds(30);
+  /** How long the broker holds a fetch that has nothing to return (Kafka's default: 500 ms). */
+  static final int FETCH_WAIT_MS = 5_000;
+  /**
+   * Closing does not wait for the fetch the broker holds: well within the 1 s {@link #close} gives the
+   * thread before it interrupts it.
+   */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofMillis(500);
 
   /** What this node knows of the shared policy: the version in force and the last one it refused. */
   record Status(String versionInForce, String lastRefused) {}
@@ -136,62 +154,23 @@ final class PolicyTopic implements AutoCloseable {
     lastShared = local;
     pending = document(local);
     log.info("policy version {} accepted here; sharing it on {}", pending.get("version").asText(), TOPIC);
+    KafkaConsumer<String, String> c = current;
+    if (c != null) {
+      c.wakeup(); // the topic thread may be in a long poll: publish now
+    }
   }
 
   private void loop() {
     while (running) {
-      try (Admin admin = Admin.create(clientConfig("admin"));
-          KafkaConsumer<String, String> consumer = consumer();
-          KafkaProducer<String, String> producer = producer()) {
-        current = consumer;
+      try {
+        follow();
+      } catch (InterruptedException e) {
+        return;
+      } catch (WakeupException e) { // close, or a version accepted while (re)connecting: start over now
         if (!running) {
           return;
         }
-        ensureTopic(admin);
-        TopicPartition tp = new TopicPartition(TOPIC, 0);
-        consumer.assign(List.of(tp));
-        consumer.seek(tp, nextOffset); // after a reconnect, go on where this node stopped
-        long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
-        ConsumerRecord<String, String> latestAtStart = null;
-        while (running) {
-          for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-            nextOffset = r.offset() + 1;
-            if (caughtUp) {
-              onRecord(r);
-            } else {
-              latestAtStart = r; // older versions would only flash by: apply the newest once
-            }
-          }
-          if (!caughtUp && consumer.position(tp) >= end) {
-            if (latestAtStart != null) {
-              onRecord(latestAtStart);
-            }
-            synchronized (reloadLock) {
-              caughtUp = true;
-              PolicyEdits local = readLocal();
-              if (end == 0 && local != null && !local.roles().isEmpty()) {
-                accepted(); // an empty topic starts from this node's edits
-              } else if (lastShared == null) {
-                lastShared = local; // nothing to share yet: only a later change of the edits is published
-              }
-            }
-          }
-          ObjectNode toSend;
-          synchronized (reloadLock) {
-            toSend = pending;
-          }
-          if (toSend != null) {
-            producer.send(new ProducerRecord<>(TOPIC, KEY, JSON.writeValueAsString(toSend))).get(15, TimeUnit.SECONDS);
-            synchronized (reloadLock) {
-              if (pending == toSend) {
-                pending = null;
-              }
-            }
-          }
-        }
-      } catch (InterruptedException e) {
-        return;
-      } catch (Exception e) { // WakeupException on close, Kafka errors otherwise
+      } catch (Exception e) { // Kafka errors
         if (!running) {
           return;
         }
@@ -205,6 +184,77 @@ final class PolicyTopic implements AutoCloseable {
           }
         }
       }
+    }
+  }
+
+  /** Connects, catches up with the topic, then applies and publishes versions until closed or Kafka fails. */
+  private void follow() throws Exception {
+    KafkaConsumer<String, String> consumer = consumer();
+    try (AutoCloseable closeConsumer = () -> consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
+        KafkaProducer<String, String> producer = producer()) {
+      current = consumer;
+      if (!running) {
+        return;
+      }
+      try (Admin admin = Admin.create(clientConfig("admin"))) {
+        ensureTopic(admin); // only at (re)connect: no admin client thread for the life of the node
+      }
+      TopicPartition tp = new TopicPartition(TOPIC, 0);
+      consumer.assign(List.of(tp));
+      consumer.seek(tp, nextOffset); // after a reconnect, go on where this node stopped
+      long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
+      ConsumerRecord<String, String> latestAtStart = null;
+      while (running) {
+        for (ConsumerRecord<String, String> r : poll(consumer)) {
+          nextOffset = r.offset() + 1;
+          if (caughtUp) {
+            onRecord(r);
+          } else {
+            latestAtStart = r; // older versions would only flash by: apply the newest once
+          }
+        }
+        if (!caughtUp && consumer.position(tp) >= end) {
+          if (latestAtStart != null) {
+            onRecord(latestAtStart);
+          }
+          synchronized (reloadLock) {
+            caughtUp = true;
+            PolicyEdits local = readLocal();
+            if (end == 0 && local != null && !local.roles().isEmpty()) {
+              accepted(); // an empty topic starts from this node's edits
+            } else if (lastShared == null) {
+              lastShared = local; // nothing to share yet: only a later change of the edits is published
+            }
+          }
+        }
+        ObjectNode toSend;
+        synchronized (reloadLock) {
+          toSend = pending;
+        }
+        if (toSend != null) {
+          producer.send(new ProducerRecord<>(TOPIC, KEY, JSON.writeValueAsString(toSend))).get(15, TimeUnit.SECONDS);
+          synchronized (reloadLock) {
+            if (pending == toSend) {
+              pending = null;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The next records: few and rare. A {@link #accepted} version or {@link #close} wakes a long poll;
+   * woken, it returns nothing so the loop publishes (or stops) at once.
+   */
+  private ConsumerRecords<String, String> poll(KafkaConsumer<String, String> consumer) {
+    try {
+      return consumer.poll(caughtUp ? IDLE_POLL : CATCH_UP_POLL); // only this thread sets caughtUp
+    } catch (WakeupException e) {
+      if (!running) {
+        throw e;
+      }
+      return ConsumerRecords.empty();
     }
   }
 
@@ -316,6 +366,7 @@ final class PolicyTopic implements AutoCloseable {
     Map<String, Object> c = clientConfig("follower");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // no group: every node reads every version
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_WAIT_MS); // < request.timeout.ms (10 s)
     return new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
   }
 
