@@ -95,7 +95,13 @@ cache_log $work/squid-cache.log
 coredump_dir $work
 workers 2
 visible_hostname localhost
+shutdown_lifetime 1 seconds
 SQUID
+# a Squid from a run just before may still be shutting down on the same port
+for _ in $(seq 1 60); do
+  ss -ltn "sport = :$squid_port" | grep -q LISTEN || break
+  sleep 0.5
+done
 squid -f "$work/squid.conf" 2> "$work/squid.err"   # daemon mode: SMP workers need it (-N is 1 process)
 for _ in $(seq 1 60); do
   curl -sf -o /dev/null -x http://127.0.0.1:$squid_port "http://origin.test:$origin_port/1k.html" && break
