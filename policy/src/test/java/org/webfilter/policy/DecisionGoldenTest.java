@@ -34,6 +34,7 @@ import org.webfilter.policy.config.ConfigOverrides;
  */
 class DecisionGoldenTest {
   static final Path GOLDEN = Path.of("src/test/resources/decision-golden.txt");
+  private static final String SHIPPED_CONF = Path.of("../conf").toAbsolutePath().normalize().toString();
 
   @TempDir static Path dir;
   static Policy shipped;
@@ -199,7 +200,10 @@ class DecisionGoldenTest {
     return t.startsWith("connect:") ? Target.ofConnect(t.substring("connect:".length())) : Target.parse(t);
   }
 
-  /** One decision in a stable text form: the temporary folder is written as {@code $DIR}. */
+  /**
+   * One decision in a stable text form: the temporary folder is written as {@code $DIR} and the
+   * checkout's {@code conf/} as {@code $CONF}, so the recording holds wherever the repository is.
+   */
   static String describe(String config, String role, String target, Instant at, Decision d) {
     StringBuilder b = new StringBuilder();
     b.append("== ").append(config).append(" | ").append(role).append(" | ").append(target).append(" | ")
@@ -209,7 +213,7 @@ class DecisionGoldenTest {
     for (String line : d.trace()) {
       b.append("  ").append(line).append('\n');
     }
-    return b.toString().replace(dir.toString(), "$DIR");
+    return b.toString().replace(dir.toString(), "$DIR").replace(SHIPPED_CONF, "$CONF");
   }
 
   static String all() {
