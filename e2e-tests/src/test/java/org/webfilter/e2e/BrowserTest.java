@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -136,7 +137,9 @@ class BrowserTest {
     pupil.findElement(By.name("reason")).sendKeys("Year 8 French pen-pal letters");
     Browsers.screenshot(pupil, "block-page-review");
     pupil.findElement(By.cssSelector("form button")).click();
-    new WebDriverWait(pupil, Duration.ofSeconds(10)).until(d -> d.findElement(By.tagName("h1")).getText().equals("Request sent"));
+    new WebDriverWait(pupil, Duration.ofSeconds(10))
+        .ignoring(StaleElementReferenceException.class) // the old page until the answer loads
+        .until(d -> d.findElement(By.tagName("h1")).getText().equals("Request sent"));
 
     ChromeDriver ict = Browsers.chromium(null);
     try {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.webfilter.app.Webfilter;
@@ -88,6 +89,7 @@ class InterceptionBrowserTest {
     pupil.findElement(By.name("reason")).sendKeys("coding club uses this game");
     pupil.findElement(By.cssSelector("form button")).click();
     new WebDriverWait(pupil, Duration.ofSeconds(10))
+        .ignoring(StaleElementReferenceException.class) // the old page until the answer loads
         .until(d -> d.findElement(By.tagName("h1")).getText().equals("Request sent"));
   }
 
