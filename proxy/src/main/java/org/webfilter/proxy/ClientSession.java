@@ -75,6 +75,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
   private final String via;
   private final ArrayDeque<HttpObject> inbox = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
+  private String clientIp;
   private boolean draining;
 
   // ---- the request in progress ----
@@ -91,7 +92,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
   private boolean discarding;
   /** An allowed request head waiting for its upstream connection. */
   private HttpRequest pendingHead;
-  /** The request again, for a second try when a pooled connection turns out to be closed. */
+  /**
+   * The head of a bodyless request sent on a pooled connection, for a second try should that
+   * connection turn out to be closed (written heads stay intact; the copy is made only then).
+   */
   private HttpRequest retry;
   private RequestGate.Forward forward;
   /** The upstream connection may serve another request after this response. */
@@ -112,6 +116,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+  }
+
+  /** The client's address as events show it; the same for every request of the connection. */
+  private String clientIp() {
+    if (clientIp == null) {
+      clientIp = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+    }
+    return clientIp;
   }
 
   // ---- from the client ----
@@ -170,7 +182,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
             shared.clock,
             shared.events,
             shared.settings.nodeName(),
-            ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress(),
+            clientIp(),
             request.method().name(),
             HttpMethod.CONNECT.equals(request.method()));
     x.addBytesIn(HttpSizes.head(request));
@@ -222,7 +234,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
       return;
     }
     if (requestDone || !hasBody(request)) {
-      retry = copyOf(request); // sent on a connection that may have been closed by the origin
+      retry = request; // sent on a connection that may have been closed by the origin
     }
     upstream = c;
     c.channel().config().setAutoRead(true);
@@ -577,7 +589,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
     upstream = null;
     if (retry != null && requestDone && !closed && current != null && !responseStarted) {
       // a pooled connection the origin had closed: the request never arrived; send it again
-      pendingHead = retry;
+      pendingHead = copyOf(retry);
       retry = null;
       connect(c.key);
       return;
