@@ -227,15 +227,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
     // HTTP/1.0 has no chunked framing, so such a request and its response use their own connection
     reusable = request.protocolVersion().isKeepAliveDefault();
     String key = f.connectHost() + ":" + f.port();
-    UpstreamPool.Connection c = reusable ? pool.take(key, this) : null;
+    // A pooled connection may have been closed by the origin just now. A bodyless request is then
+    // sent again on a new one; a body cannot be, so a request with one (a form, an upload) always
+    // gets a new connection rather than risk a 502.
+    boolean bodyless = requestDone || !hasBody(request);
+    UpstreamPool.Connection c = reusable && bodyless ? pool.take(key, this) : null;
     if (c == null) {
       pendingHead = request;
       connect(key);
       return;
     }
-    if (requestDone || !hasBody(request)) {
-      retry = request; // sent on a connection that may have been closed by the origin
-    }
+    retry = request;
     upstream = c;
     c.channel().config().setAutoRead(true);
     c.channel().write(request, c.channel().voidPromise());
