@@ -25,13 +25,11 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -60,38 +58,20 @@ import org.slf4j.LoggerFactory;
  * response (RFC 9112 §9.6). Everything runs on the client's event loop; every message is passed on
  * or released.
  */
-final class ClientSession extends ChannelInboundHandlerAdapter implements UpstreamPool.Owner {
+final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
   private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
   static final String NAME = "webfilter-session";
   /** Our client-side idle handler; a {@link Tunnel} replaces it with its own. */
   static final String IDLE = "idle";
-  /** More requests than this waiting behind the one in flight: the client is abusive. */
-  private static final int MAX_WAITING = 64;
   private static final HttpResponseStatus CONNECTION_ESTABLISHED =
       new HttpResponseStatus(200, "Connection established");
 
   private final ProxyContext shared;
   private final UpstreamPool pool;
   private final String via;
-  private final ArrayDeque<HttpObject> inbox = new ArrayDeque<>();
-  private ChannelHandlerContext ctx;
   private String clientIp;
-  private boolean draining;
-
-  // ---- the request in progress ----
-  private Exchange current;
+  /** The client's HTTP version for the request in progress. */
   private HttpVersion version;
-  private boolean head;
-  private boolean requestDone;
-  private boolean responseDone;
-  private boolean responseStarted;
-  private boolean informational;
-  /** Close the client connection once this response is out. */
-  private boolean closeAfterResponse;
-  /** The body of a request we answered ourselves: dropped. */
-  private boolean discarding;
-  /** An allowed request head waiting for its upstream connection. */
-  private HttpRequest pendingHead;
   /**
    * The head of a bodyless request sent on a pooled connection, for a second try should that
    * connection turn out to be closed (written heads stay intact; the copy is made only then).
@@ -100,22 +80,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
   private RequestGate.Forward forward;
   /** The upstream connection may serve another request after this response. */
   private boolean reusable;
-
   private UpstreamPool.Connection upstream;
-  private boolean connecting;
-  private boolean upgraded;
   private boolean tunnelled;
-  private boolean closed;
 
   ClientSession(ProxyContext shared, UpstreamPool pool) {
     this.shared = shared;
     this.pool = pool;
     this.via = "1.1 " + shared.viaName;
-  }
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
   }
 
   /** The client's address as events show it; the same for every request of the connection. */
@@ -126,57 +97,18 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
     return clientIp;
   }
 
-  // ---- from the client ----
+  @Override
+  Channel upstream() {
+    return upstream == null ? null : upstream.channel();
+  }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof HttpObject o) || closed || upgraded) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    inbox.add(o);
-    if (inbox.size() > MAX_WAITING) {
-      ctx.close();
-      return;
-    }
-    drain();
+  boolean handedOver() {
+    return tunnelled;
   }
 
-  /** Handles what arrived, in order, as far as the state allows; re-entrant calls do nothing. */
-  private void drain() {
-    if (draining) {
-      return;
-    }
-    draining = true;
-    try {
-      while (!inbox.isEmpty() && !closed) {
-        HttpObject m = inbox.peek();
-        if (m instanceof HttpRequest request) {
-          if (current != null) {
-            break; // the previous exchange is still running
-          }
-          inbox.poll();
-          begin(request);
-        } else if (current == null) {
-          inbox.poll();
-          ReferenceCountUtil.release(m); // the end marker of a CONNECT, or of a refused request
-        } else if (discarding || upstream != null) {
-          inbox.poll();
-          body((HttpContent) m);
-        } else {
-          break; // waiting for the upstream connection
-        }
-      }
-      if (upstream != null) {
-        upstream.channel().flush();
-      }
-    } finally {
-      draining = false;
-    }
-    updateAutoRead();
-  }
-
-  private void begin(HttpRequest request) {
+  @Override
+  void begin(HttpRequest request) {
     Exchange x =
         new Exchange(
             shared.clock,
@@ -185,16 +117,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
             clientIp(),
             request.method().name(),
             HttpMethod.CONNECT.equals(request.method()));
-    x.addBytesIn(HttpSizes.head(request));
-    current = x;
+    start(request, x);
     version = request.protocolVersion();
-    head = HttpMethod.HEAD.equals(request.method());
-    requestDone = request instanceof LastHttpContent;
-    responseDone = false;
-    responseStarted = false;
-    informational = false;
     closeAfterResponse = !x.isConnect() && !HttpUtil.isKeepAlive(request);
-    discarding = false;
     retry = null;
     RequestGate.Outcome outcome = RequestGate.decide(shared, ctx, request, x);
     if (outcome instanceof RequestGate.Forward f) {
@@ -265,77 +190,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
         EmptyHttpHeaders.INSTANCE);
   }
 
-  private void body(HttpContent c) {
-    boolean last = c instanceof LastHttpContent;
-    current.addBytesIn(c.content().readableBytes());
-    if (discarding || upstream == null) {
-      c.release();
-    } else {
-      upstream.channel().write(c, upstream.channel().voidPromise());
-    }
-    if (last) {
-      discarding = false;
-      requestDone = true;
-      maybeDone();
-    }
-  }
-
-  // ---- our own answers ----
-
-  /** Sends a response of ours for the current request. */
-  private void answer(FullHttpResponse r) {
-    current.status(r.status().code());
-    responseStarted = true;
-    responseDone = true;
-    if (closeAfterResponse) {
-      HttpUtil.setKeepAlive(r, false);
-    }
-    current.addBytesOut(HttpSizes.head(r) + r.content().readableBytes());
-    if (closeAfterResponse && !requestDone) {
-      // no need to read the rest of a request we will not serve
-      closed = true;
-      current.finish();
-      current = null;
-      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-      return;
-    }
-    ctx.writeAndFlush(r, ctx.voidPromise());
-    maybeDone();
-  }
-
   private void gatewayError(HttpResponseStatus status, String text) {
-    answer(Responses.of(status, Responses.TEXT, text, head));
-  }
-
-  /** Finishes the exchange once both the request and the response are complete. */
-  private void maybeDone() {
-    if (current == null || !requestDone || !responseDone) {
-      return;
-    }
-    current.finish();
-    current = null;
-    if (closeAfterResponse) {
-      closed = true;
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
-  }
-
-  private void updateAutoRead() {
-    if (closed || upgraded || tunnelled) {
-      return;
-    }
-    boolean waiting = current != null && (pendingHead != null || (!discarding && upstream == null));
-    boolean busy = current != null && requestDone; // keep later requests in the socket meanwhile
-    boolean read =
-        !waiting && !busy && (upstream == null || upstream.channel().isWritable());
-    ctx.channel().config().setAutoRead(read);
+    answer(text(status, text));
   }
 
   // ---- the upstream connection ----
 
   /** Name lookups may block: they run on the resolver pool, never on the event loop. */
   private void connect(String key) {
-    connecting = true;
     RequestGate.Forward f = forward;
     try {
       shared.resolver.execute(
@@ -357,7 +219,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
 
   private void open(String key, InetSocketAddress address) {
     if (closed) {
-      connecting = false;
       return;
     }
     UpstreamPool.Connection c = pool.connection(key, this);
@@ -398,7 +259,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
   }
 
   private void connected(UpstreamPool.Connection c) {
-    connecting = false;
     if (closed || pendingHead == null) {
       c.channel().close();
       return;
@@ -411,7 +271,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
   }
 
   private void connectFailed(UpstreamPool.Connection c) {
-    connecting = false;
     if (closed || pendingHead == null) {
       return;
     }
@@ -429,72 +288,27 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (upgraded) {
-      // bytes; or, when the codec took them for a body of the 101 (an old WebSocket handshake
-      // without Sec-WebSocket-Accept), its content parts
-      ByteBuf bytes = msg instanceof HttpContent part ? part.content() : msg instanceof ByteBuf b ? b : null;
-      if (bytes != null && bytes.isReadable()) {
-        ctx.pipeline().firstContext().write(msg instanceof HttpContent ? bytes : msg, ctx.voidPromise());
-      } else {
-        ReferenceCountUtil.release(msg);
-      }
-      return;
+    if (msg instanceof HttpObject) {
+      retry = null; // the origin answered: this connection was alive
     }
-    if (!(msg instanceof HttpObject m) || current == null || responseDone || closed) {
-      ReferenceCountUtil.release(msg); // nothing asked for it
-      reusable = false;
-      c.channel().close();
-      return;
-    }
-    retry = null; // the origin answered: this connection was alive
-    if (m.decoderResult().isFailure()) {
-      ReferenceCountUtil.release(m);
-      reusable = false;
-      c.channel().close();
-      if (!responseStarted) {
-        gatewayError(HttpResponseStatus.BAD_GATEWAY, "webfilter: the web site answered badly\n");
-        drain();
-      } else {
-        ctx.close();
-      }
-      return;
-    }
-    if (m instanceof HttpResponse r) {
-      responseHead(r);
-      if (r.status().code() == 101) {
-        switchProtocols(r);
-        return;
-      }
-    }
-    if (m instanceof HttpContent content) {
-      current.addBytesOut(content.content().readableBytes());
-    }
-    ctx.write(m, ctx.voidPromise());
-    if (m instanceof LastHttpContent) {
-      ctx.flush();
-      if (informational) {
-        informational = false;
-      } else {
-        responseComplete();
-      }
+    fromUpstream(msg);
+  }
+
+  @Override
+  void upstreamBytesAfterUpgrade(Object msg) {
+    // bytes; or, when the codec took them for a body of the 101 (an old WebSocket handshake
+    // without Sec-WebSocket-Accept), its content parts
+    ByteBuf bytes = msg instanceof HttpContent part ? part.content() : msg instanceof ByteBuf b ? b : null;
+    if (bytes != null && bytes.isReadable()) {
+      ctx.pipeline().firstContext().write(msg instanceof HttpContent ? bytes : msg, ctx.voidPromise());
+    } else {
+      ReferenceCountUtil.release(msg);
     }
   }
 
-  private void responseHead(HttpResponse r) {
-    int code = r.status().code();
-    informational = code >= 100 && code < 200 && code != 101;
-    if (!informational) {
-      responseStarted = true;
-      current.status(code);
-    }
-    boolean framed =
-        head
-            || code == 101
-            || code == 204
-            || code == 304
-            || informational
-            || HttpUtil.isContentLengthSet(r)
-            || HttpUtil.isTransferEncodingChunked(r);
+  @Override
+  void responseHead(HttpResponse r) {
+    boolean framed = framed(r);
     reusable &= framed && HttpUtil.isKeepAlive(r);
     if (!framed) {
       closeAfterResponse = true; // the body ends when the server closes: so must ours
@@ -509,9 +323,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
     current.addBytesOut(HttpSizes.head(r));
   }
 
-  /** The last part of the response went to the client: the upstream connection is free. */
-  private void responseComplete() {
-    responseDone = true;
+  @Override
+  void responseComplete() {
     UpstreamPool.Connection c = upstream;
     upstream = null;
     if (reusable && requestDone && !closed) {
@@ -519,19 +332,20 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
     } else {
       c.channel().close();
     }
-    maybeDone();
-    drain();
   }
 
-  /** 101: the rest is not HTTP; both sides relay bytes as they come. */
-  private void switchProtocols(HttpResponse r) {
-    upgraded = true;
-    responseDone = true;
-    requestDone = true;
-    current.finish(); // a WebSocket: the rest is frames, not a response
-    current = null;
-    inbox.forEach(ReferenceCountUtil::release);
-    inbox.clear();
+  @Override
+  void dropUpstream() {
+    reusable = false;
+    if (upstream != null) {
+      UpstreamPool.Connection c = upstream;
+      upstream = null;
+      c.channel().close();
+    }
+  }
+
+  @Override
+  void switchProtocols(HttpResponse r) {
     Channel up = upstream.channel();
     ((HttpClientCodec) up.pipeline().get("http")).prepareUpgradeFrom(null);
     ctx.writeAndFlush(r);
@@ -555,12 +369,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
 
   @Override
   public void upstreamReadComplete(UpstreamPool.Connection c) {
-    if (c != upstream) {
-      return;
-    }
-    ctx.flush();
-    if (!ctx.channel().isWritable()) {
-      c.channel().config().setAutoRead(false);
+    if (c == upstream) {
+      upstreamReadComplete(c.channel());
     }
   }
 
@@ -575,9 +385,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
       c.channel().close(); // a response that stalled half way: all we can do is close
       return;
     }
-    reusable = false;
-    upstream = null;
-    c.channel().close();
+    dropUpstream();
     discarding = !requestDone;
     gatewayError(HttpResponseStatus.GATEWAY_TIMEOUT, "webfilter: the web site did not answer in time\n");
     drain();
@@ -596,36 +404,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
       connect(c.key);
       return;
     }
-    if (upgraded || (current != null && responseStarted && !responseDone)) {
-      // what was relayed is all there is: close once it has reached the client
-      closed = true;
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    } else if (current != null && !responseDone) {
-      discarding = !requestDone;
-      gatewayError(HttpResponseStatus.BAD_GATEWAY, "webfilter: the web site closed the connection\n");
-      drain();
-    } else {
-      updateAutoRead();
-    }
+    upstreamGone();
   }
 
   // ---- the client connection ----
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (upstream != null) {
-      upstream.channel().flush();
-    }
-    ctx.fireChannelReadComplete();
-  }
-
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (upstream != null) {
-      upstream.channel().config().setAutoRead(ctx.channel().isWritable());
-    }
-    ctx.fireChannelWritabilityChanged();
-  }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
@@ -633,25 +415,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter implements Upstre
       ctx.close(); // a keep-alive connection nobody uses; a slow origin is the upstream's timeout
     }
     ReferenceCountUtil.release(evt);
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    closed = true;
-    inbox.forEach(ReferenceCountUtil::release);
-    inbox.clear();
-    if (pendingHead != null) {
-      ReferenceCountUtil.release(pendingHead);
-      pendingHead = null;
-    }
-    if (upstream != null) {
-      upstream.channel().close(); // mid-response: it cannot serve anyone else
-      upstream = null;
-    }
-    if (current != null) {
-      current.finish(); // status stays 0 when no response was sent
-    }
-    ctx.fireChannelInactive();
   }
 
   @Override
