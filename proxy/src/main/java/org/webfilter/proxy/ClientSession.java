@@ -1,6 +1,5 @@
 package org.webfilter.proxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -8,14 +7,12 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -29,8 +26,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -196,25 +191,17 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
 
   // ---- the upstream connection ----
 
-  /** Name lookups may block: they run on the resolver pool, never on the event loop. */
   private void connect(String key) {
-    RequestGate.Forward f = forward;
-    try {
-      shared.resolver.execute(
-          () -> {
-            InetSocketAddress address;
-            try {
-              address = shared.guard.resolve(f.connectHost(), f.port());
-            } catch (UnknownHostException | RuntimeException e) {
-              LOG.debug("{} not resolved: {}", f.connectHost(), e.toString());
-              ctx.executor().execute(() -> connectFailed(null));
-              return;
-            }
-            ctx.executor().execute(() -> open(key, address));
-          });
-    } catch (RejectedExecutionException e) {
-      connectFailed(null); // shutting down
-    }
+    Upstreams.resolve(
+        shared,
+        ctx,
+        forward.connectHost(),
+        forward.port(),
+        address -> open(key, address),
+        e -> {
+          LOG.debug("{} not resolved: {}", forward.connectHost(), e.toString());
+          connectFailed(null);
+        });
   }
 
   private void open(String key, InetSocketAddress address) {
@@ -223,26 +210,14 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
     }
     UpstreamPool.Connection c = pool.connection(key, this);
     long idle = shared.options.idleTimeout().toMillis();
-    new Bootstrap()
-        .group(ctx.channel().eventLoop()) // one loop for both sides: no cross-thread hand-offs
-        .channel(Transport.socketChannel())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(
-            ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) shared.options.connectTimeout().toMillis())
+    Upstreams.bootstrap(shared, ctx)
         .handler(
             new ChannelInitializer<Channel>() {
               @Override
               protected void initChannel(Channel ch) {
                 ch.pipeline()
                     .addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
-                    .addLast(
-                        "http",
-                        new HttpClientCodec(
-                            new HttpDecoderConfig()
-                                .setMaxInitialLineLength(16384)
-                                .setMaxHeaderSize(65536),
-                            false,
-                            false))
+                    .addLast("http", Upstreams.httpCodec())
                     .addLast("relay", c);
               }
             })

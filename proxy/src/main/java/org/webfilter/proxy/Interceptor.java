@@ -1,35 +1,26 @@
 package org.webfilter.proxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.webfilter.categoriser.Target;
@@ -58,14 +49,12 @@ import org.webfilter.policy.Decision;
  *
  * Every message is either passed on or released; all of it runs on the client's event loop.
  */
-final class Interceptor extends ChannelInboundHandlerAdapter {
+final class Interceptor extends HttpRelay {
   private static final Logger LOG = LoggerFactory.getLogger(Interceptor.class);
   static final String NAME = "webfilter-intercept";
   static final String TLS = "webfilter-tls";
   static final String HTTP = "webfilter-http";
   static final String CERTIFICATE_INVALID_RULE = "tls.upstream-certificate-invalid";
-  /** More requests than this waiting behind the one in flight: the client is abusive. */
-  private static final int MAX_WAITING = 64;
 
   private final ProxyContext shared;
   private final Exchange tunnel;
@@ -76,26 +65,8 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
   /** Where to connect: the host, or its SafeSearch endpoint (which serves the same name). */
   private final String connectHost;
 
-  private final ArrayDeque<HttpObject> inbox = new ArrayDeque<>();
-  private ChannelHandlerContext ctx;
-  private boolean draining;
-
-  private Exchange current;
-  private boolean head;
-  private boolean requestDone;
-  private boolean responseDone;
-  private boolean responseStarted;
-  private boolean informational;
-  private boolean closeAfterResponse;
-  /** The body of a request we answered ourselves: dropped. */
-  private boolean discarding;
-  /** An allowed request head waiting for the upstream connection. */
-  private HttpRequest pendingHead;
-
   private Channel upstream;
   private boolean connecting;
-  private boolean upgraded;
-  private boolean closed;
 
   Interceptor(
       ProxyContext shared,
@@ -126,66 +97,21 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
+  Channel upstream() {
+    return upstream;
   }
-
-  // ---- from the client ----
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (upgraded) {
-      if (upstream != null && msg instanceof ByteBuf) {
-        upstream.writeAndFlush(msg, upstream.voidPromise());
-      } else {
-        ReferenceCountUtil.release(msg);
-      }
-      return;
-    }
-    if (!(msg instanceof HttpObject o) || closed) {
+  void clientBytesAfterUpgrade(Object msg) {
+    if (upstream != null && msg instanceof ByteBuf) {
+      upstream.writeAndFlush(msg, upstream.voidPromise());
+    } else {
       ReferenceCountUtil.release(msg);
-      return;
     }
-    inbox.add(o);
-    if (inbox.size() > MAX_WAITING) {
-      ctx.close();
-      return;
-    }
-    drain();
   }
 
-  /** Handles what arrived, in order, as far as the state allows; re-entrant calls do nothing. */
-  private void drain() {
-    if (draining) {
-      return;
-    }
-    draining = true;
-    try {
-      while (!inbox.isEmpty() && !closed) {
-        HttpObject m = inbox.peek();
-        if (m instanceof HttpRequest request) {
-          if (current != null) {
-            break; // the previous exchange is still running
-          }
-          inbox.poll();
-          begin(request);
-        } else if (discarding || upstream != null) {
-          inbox.poll();
-          body((HttpContent) m);
-        } else {
-          break; // waiting for the upstream connection
-        }
-      }
-      if (upstream != null) {
-        upstream.flush();
-      }
-    } finally {
-      draining = false;
-    }
-    updateAutoRead();
-  }
-
-  private void begin(HttpRequest request) {
+  @Override
+  void begin(HttpRequest request) {
     Exchange x =
         new Exchange(
             shared.clock,
@@ -196,14 +122,7 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
             false);
     x.intercepted();
     x.who(tunnel.user(), role);
-    x.addBytesIn(HttpSizes.head(request));
-    current = x;
-    head = HttpMethod.HEAD.equals(request.method());
-    requestDone = request instanceof LastHttpContent;
-    responseDone = false;
-    responseStarted = false;
-    informational = false;
-    closeAfterResponse = false;
+    start(request, x);
     if (request.decoderResult().isFailure()) {
       ReferenceCountUtil.release(request);
       x.rawUrl(request.uri());
@@ -305,28 +224,7 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void body(HttpContent c) {
-    boolean last = c instanceof LastHttpContent;
-    if (current != null) {
-      current.addBytesIn(c.content().readableBytes());
-    }
-    if (discarding || upstream == null) {
-      c.release();
-    } else {
-      upstream.write(c, upstream.voidPromise());
-    }
-    if (last) {
-      discarding = false;
-      requestDone = true;
-      maybeDone();
-    }
-  }
-
   // ---- our own answers ----
-
-  private FullHttpResponse text(HttpResponseStatus status, String body) {
-    return Responses.of(status, Responses.TEXT, body, head);
-  }
 
   private FullHttpResponse blockPage(String category, List<String> trace) {
     Exchange x = current;
@@ -343,66 +241,11 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
     return r;
   }
 
-  /** Sends a response of ours for the current request. */
-  private void answer(FullHttpResponse r) {
-    current.status(r.status().code());
-    current.addBytesOut(HttpSizes.head(r) + r.content().readableBytes());
-    responseStarted = true;
-    responseDone = true;
-    if (closeAfterResponse) {
-      HttpUtil.setKeepAlive(r, false);
-      closed = true;
-      current.finish();
-      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-      return;
-    }
-    ctx.writeAndFlush(r, ctx.voidPromise());
-    maybeDone();
-  }
-
-  private void maybeDone() {
-    if (current == null || !requestDone || !responseDone) {
-      return;
-    }
-    current.finish();
-    current = null;
-    if (closeAfterResponse) {
-      closed = true;
-      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-          .addListener(ChannelFutureListener.CLOSE);
-    }
-  }
-
-  private void updateAutoRead() {
-    if (closed || upgraded) {
-      return;
-    }
-    boolean waiting = current != null && (pendingHead != null || (!discarding && upstream == null));
-    boolean busy = current != null && requestDone; // keep later requests in the socket meanwhile
-    boolean read = !waiting && !busy && (upstream == null || upstream.isWritable());
-    ctx.channel().config().setAutoRead(read);
-  }
-
   // ---- the upstream connection ----
 
-  /** Name lookups may block: they run on the resolver pool, never on the event loop. */
   private void connect() {
     connecting = true;
-    try {
-      shared.resolver.execute(
-          () -> {
-            InetSocketAddress address;
-            try {
-              address = shared.guard.resolve(connectHost, port);
-            } catch (UnknownHostException | RuntimeException e) {
-              ctx.executor().execute(() -> upstreamFailed(null, e));
-              return;
-            }
-            ctx.executor().execute(() -> open(address));
-          });
-    } catch (RejectedExecutionException e) {
-      upstreamFailed(null, e); // shutting down
-    }
+    Upstreams.resolve(shared, ctx, connectHost, port, this::open, e -> upstreamFailed(null, e));
   }
 
   private void open(InetSocketAddress address) {
@@ -411,25 +254,14 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
       return;
     }
     Interception tls = shared.interception;
-    new Bootstrap()
-        .group(ctx.channel().eventLoop()) // one loop for both sides
-        .channel(Transport.socketChannel())
-        .option(
-            ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) shared.options.connectTimeout().toMillis())
+    Upstreams.bootstrap(shared, ctx)
         .handler(
             new ChannelInitializer<Channel>() {
               @Override
               protected void initChannel(Channel ch) {
                 ch.pipeline()
                     .addLast("tls", tls.upstream.newHandler(ch.alloc(), host, port))
-                    .addLast(
-                        "http",
-                        new HttpClientCodec(
-                            new HttpDecoderConfig()
-                                .setMaxInitialLineLength(16384)
-                                .setMaxHeaderSize(65536),
-                            false,
-                            false))
+                    .addLast("http", Upstreams.httpCodec())
                     .addLast("relay", new Upstream());
               }
             })
@@ -504,77 +336,42 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
     return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
   }
 
-  private void fromUpstream(Object msg) {
-    if (upgraded) {
-      if (msg instanceof ByteBuf) {
-        ctx.write(msg, ctx.voidPromise());
-      } else {
-        ReferenceCountUtil.release(msg); // the codec's end marker of the 101
-      }
-      return;
+  @Override
+  void upstreamBytesAfterUpgrade(Object msg) {
+    if (msg instanceof ByteBuf) {
+      ctx.write(msg, ctx.voidPromise());
+    } else {
+      ReferenceCountUtil.release(msg); // the codec's end marker of the 101
     }
-    if (!(msg instanceof HttpObject m) || current == null || responseDone || closed) {
-      ReferenceCountUtil.release(msg); // nothing asked for it
-      return;
+  }
+
+  @Override
+  void responseHead(HttpResponse r) {
+    current.addBytesOut(HttpSizes.head(r));
+    HopByHop.stripConnectionListed(r.headers());
+    if (!framed(r)) {
+      closeAfterResponse = true; // the body ends when the server closes: so must ours
+      HttpUtil.setKeepAlive(r, false);
     }
-    if (m.decoderResult().isFailure()) {
-      ReferenceCountUtil.release(m);
-      upstream.close();
-      if (!responseStarted) {
-        answer(text(HttpResponseStatus.BAD_GATEWAY, "webfilter: the web site answered badly\n"));
-      } else {
-        ctx.close();
-      }
-      return;
-    }
-    if (m instanceof HttpResponse r) {
-      int code = r.status().code();
-      informational = code >= 100 && code < 200 && code != 101;
-      if (!informational) {
-        responseStarted = true;
-        current.status(code);
-      }
-      current.addBytesOut(HttpSizes.head(r));
-      HopByHop.stripConnectionListed(r.headers());
-      if (code == 101) {
-        switchProtocols(r);
-        return;
-      }
-      if (!informational
-          && !head
-          && code != 204
-          && code != 304
-          && !HttpUtil.isContentLengthSet(r)
-          && !HttpUtil.isTransferEncodingChunked(r)) {
-        closeAfterResponse = true; // the body ends when the server closes: so must ours
-        HttpUtil.setKeepAlive(r, false);
-      }
-    }
-    if (m instanceof HttpContent c) {
-      current.addBytesOut(c.content().readableBytes());
-    }
-    ctx.write(m, ctx.voidPromise());
-    if (m instanceof LastHttpContent) {
-      ctx.flush();
-      if (informational) {
-        informational = false;
-      } else {
-        responseDone = true;
-        maybeDone();
-        drain();
-      }
+  }
+
+  @Override
+  void responseComplete() {
+    // the tunnel keeps its one upstream connection for the next request
+  }
+
+  @Override
+  void dropUpstream() {
+    if (upstream != null) {
+      Channel ch = upstream;
+      upstream = null;
+      ch.close();
     }
   }
 
   /** 101: the rest is not HTTP; both codecs step aside and bytes are relayed as they are. */
-  private void switchProtocols(HttpResponse r) {
-    upgraded = true;
-    responseDone = true;
-    requestDone = true;
-    current.finish(); // a WebSocket: the rest is frames, not a response
-    current = null;
-    inbox.forEach(ReferenceCountUtil::release);
-    inbox.clear();
+  @Override
+  void switchProtocols(HttpResponse r) {
     ((HttpClientCodec) upstream.pipeline().get("http")).prepareUpgradeFrom(null);
     HttpServerCodec codec = (HttpServerCodec) ctx.pipeline().get(HTTP);
     ctx.writeAndFlush(r)
@@ -592,34 +389,7 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
       return;
     }
     upstream = null;
-    if (upgraded || (current != null && responseStarted && !responseDone)) {
-      // what was relayed is all there is: close once it has reached the client
-      closed = true;
-      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-          .addListener(ChannelFutureListener.CLOSE);
-    } else if (current != null && !responseDone) {
-      discarding = !requestDone;
-      answer(text(HttpResponseStatus.BAD_GATEWAY, "webfilter: the web site closed the connection\n"));
-      drain();
-    } else {
-      updateAutoRead();
-    }
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (upstream != null) {
-      upstream.flush();
-    }
-    ctx.fireChannelReadComplete();
-  }
-
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (upstream != null) {
-      upstream.config().setAutoRead(ctx.channel().isWritable());
-    }
-    ctx.fireChannelWritabilityChanged();
+    upstreamGone();
   }
 
   @Override
@@ -629,24 +399,6 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
       LOG.debug("client TLS handshake for {} failed: {}", host, String.valueOf(e.cause()));
     }
     ReferenceCountUtil.release(evt);
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    closed = true;
-    inbox.forEach(ReferenceCountUtil::release);
-    inbox.clear();
-    if (pendingHead != null) {
-      ReferenceCountUtil.release(pendingHead);
-      pendingHead = null;
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
-    if (current != null) {
-      current.finish(); // status stays 0 when no response was sent
-    }
-    ctx.fireChannelInactive();
   }
 
   @Override
@@ -676,10 +428,7 @@ final class Interceptor extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext uctx) {
-      ctx.flush();
-      if (!ctx.channel().isWritable()) {
-        uctx.channel().config().setAutoRead(false);
-      }
+      upstreamReadComplete(uctx.channel());
     }
 
     @Override

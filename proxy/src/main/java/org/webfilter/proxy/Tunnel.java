@@ -1,19 +1,16 @@
 package org.webfilter.proxy;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -334,24 +331,17 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
   }
 
-  /** Name lookups may block: they run on the resolver pool, never on the event loop. */
   private void resolveAndConnect(String host, int port) {
-    try {
-      shared.resolver.execute(
-          () -> {
-            InetSocketAddress address;
-            try {
-              address = shared.guard.resolve(host, port);
-            } catch (UnknownHostException | RuntimeException e) {
-              LOG.debug("tunnel to {}:{} not resolved: {}", host, port, e.toString());
-              ctx.executor().execute(() -> failed());
-              return;
-            }
-            ctx.executor().execute(() -> open(address));
-          });
-    } catch (RejectedExecutionException e) {
-      failed(); // shutting down
-    }
+    Upstreams.resolve(
+        shared,
+        ctx,
+        host,
+        port,
+        this::open,
+        e -> {
+          LOG.debug("tunnel to {}:{} not resolved: {}", host, port, e.toString());
+          failed();
+        });
   }
 
   private void open(InetSocketAddress address) {
@@ -359,12 +349,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
       return; // the client went away meanwhile
     }
     Channel client = ctx.channel();
-    new Bootstrap()
-        .group(client.eventLoop()) // one loop for both sides: no cross-thread hand-offs
-        .channel(Transport.socketChannel())
-        .option(
-            ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) shared.options.connectTimeout().toMillis())
+    Upstreams.bootstrap(shared, ctx)
         .handler(new Upstream(ctx))
         .connect(address)
         .addListener(
