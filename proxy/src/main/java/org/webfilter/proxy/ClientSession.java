@@ -105,13 +105,7 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
   @Override
   void begin(HttpRequest request) {
     Exchange x =
-        new Exchange(
-            shared.clock,
-            shared.events,
-            shared.settings.nodeName(),
-            clientIp(),
-            request.method().name(),
-            HttpMethod.CONNECT.equals(request.method()));
+        shared.exchange(clientIp(), request.method().name(), HttpMethod.CONNECT.equals(request.method()));
     start(request, x);
     version = request.protocolVersion();
     closeAfterResponse = !x.isConnect() && !HttpUtil.isKeepAlive(request);

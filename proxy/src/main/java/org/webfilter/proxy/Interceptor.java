@@ -112,14 +112,7 @@ final class Interceptor extends HttpRelay {
 
   @Override
   void begin(HttpRequest request) {
-    Exchange x =
-        new Exchange(
-            shared.clock,
-            shared.events,
-            shared.settings.nodeName(),
-            tunnel.clientIp(),
-            request.method().name(),
-            false);
+    Exchange x = shared.exchange(tunnel.clientIp(), request.method().name(), false);
     x.intercepted();
     x.who(tunnel.user(), role);
     start(request, x);

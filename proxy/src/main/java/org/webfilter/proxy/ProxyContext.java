@@ -59,6 +59,11 @@ final class ProxyContext {
     this.bound = address;
   }
 
+  /** A new exchange (one access event) for a request from {@code clientIp}. */
+  Exchange exchange(String clientIp, String method, boolean connect) {
+    return new Exchange(clock, events, settings.nodeName(), clientIp, method, connect);
+  }
+
   int port() {
     InetSocketAddress b = bound;
     return b == null ? settings.port() : b.getPort();
