@@ -194,7 +194,7 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
         address -> open(key, address),
         e -> {
           LOG.debug("{} not resolved: {}", forward.connectHost(), e.toString());
-          connectFailed(null);
+          connectFailed();
         });
   }
 
@@ -220,7 +220,7 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
             (ChannelFutureListener)
                 f -> {
                   if (!f.isSuccess()) {
-                    connectFailed(c);
+                    connectFailed();
                   } else {
                     connected(c);
                   }
@@ -239,7 +239,7 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
     drain();
   }
 
-  private void connectFailed(UpstreamPool.Connection c) {
+  private void connectFailed() {
     if (closed || pendingHead == null) {
       return;
     }

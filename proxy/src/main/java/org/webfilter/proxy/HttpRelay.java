@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -93,7 +94,7 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
   void start(HttpRequest request, Exchange x) {
     x.addBytesIn(HttpSizes.head(request));
     current = x;
-    head = io.netty.handler.codec.http.HttpMethod.HEAD.equals(request.method());
+    head = HttpMethod.HEAD.equals(request.method());
     requestDone = request instanceof LastHttpContent;
     responseDone = false;
     responseStarted = false;
