@@ -8,10 +8,16 @@
 #
 # Targets:
 #   direct     no proxy (the ceiling; for tunnels: TLS straight to nginx)
-#   squid      Squid 5.7, workers 2, no cache, access log ON (as a school would run it)
+#   squid      Squid 5.7, one worker per core, no cache, access log ON (as a school would run it)
 #   wf-proxy   ./webfilter proxy alone, events to a broker in its own JVM (Broker.java)
 #   wf-noev    the same proxy with access events thrown away (ProxyNoEvents.java): events on vs off
 #   wf-run     the all-in-one (proxy + logs UI + embedded Kafka in one JVM)
+#   relay      only when named in TARGETS: a second nginx as a plain HTTP relay (no filtering, no log,
+#              keep-alive upstream, one worker per proxy core): the floor any proxy hop costs here
+#   wf-alt     only with ALT_OPTS="<JVM options>": wf-proxy again, with those JVM options instead of
+#              the launcher's, measured in the same rounds (A/B of JVM settings); ALT_JAR=other.jar
+#              runs that build instead (A/B of a code change; give ALT_OPTS the shipped options,
+#              ./webfilter --java-command proxy prints them)
 # Both webfilters: the shipped conf/ (pupil policy for loopback clients) with every UT1-layout list
 # of /work/shared/data (or $WEBFILTER_SHARED_DATA) loaded; the origin host is in no list, so each
 # request is identified, categorised, decided and published as an event. Each webfilter JVM runs with
@@ -27,7 +33,11 @@
 # Reported per run: req/s, MB/s, p50, p99, the proxy's RSS after the run (all its processes), and
 # req/s as a share of Squid's and of direct's in the same round.
 #
-# Environment: LOADS="1k-keepalive tunnel" runs only those loads; JFR_DIR=/some/dir records a JFR
+# Environment: LOADS="1k-keepalive tunnel" runs only those loads; TARGETS="direct wf-proxy" measures
+# (and starts) only those targets, for quick experiments on a quieter machine; PIN=1 splits the cores:
+# the proxy under test (Squid, webfilter) on the last core, everything else (wrk, nginx, the broker,
+# TunnelLoad) on the others, as if the proxy had a box of its own (Squid then gets one worker per
+# proxy core); JFR_DIR=/some/dir records a JFR
 # profile (settings=profile) of each webfilter JVM for the whole run, written there on exit
 # (wf-proxy.jfr, wf-run.jfr); summarise with `jfr print --events jdk.ExecutionSample`.
 set -euo pipefail
@@ -43,11 +53,21 @@ jar="$here/app/target/webfilter.jar"
 work="$(mktemp -d /tmp/webfilter-bench.XXXXXX)"
 chmod 777 "$work"   # squid drops root privileges to its own user and writes its logs here
 origin_port=18080; tls_port=18443; squid_port=13128; wfp_port=13129; wfr_port=13130; wfn_port=13131
+wfa_port=13132; relay_port=13133
 broker_port=19092; controller_port=19093
+targets="${TARGETS:-direct squid wf-proxy wf-noev wf-run}"
+[ -z "${ALT_OPTS:-}" ] || targets="$targets wf-alt"
+proxy_on=(); rest_on=(); squid_workers=$(nproc)
+if [ -n "${PIN:-}" ]; then
+  last=$(($(nproc) - 1))
+  proxy_on=(taskset -c "$last"); rest_on=(taskset -c "0-$((last - 1))"); squid_workers=1
+fi
+wanted() { [[ " $targets " == *" $1 "* ]]; }
 pids=()
 cleanup() {
   [ -f "$work/squid.pid" ] && squid -k shutdown -f "$work/squid.conf" 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  [ -f "$work/relay.pid" ] && kill "$(cat "$work/relay.pid")" 2>/dev/null || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 2; rm -rf "$work"
 }
@@ -75,7 +95,21 @@ http {
            ssl_certificate $work/origin.crt; ssl_certificate_key $work/origin.key; }
 }
 NGINX
-nginx -c "$work/nginx.conf"
+"${rest_on[@]}" nginx -c "$work/nginx.conf"
+if wanted relay; then
+  cat > "$work/relay.conf" <<NGINX
+worker_processes $squid_workers; daemon on; pid $work/relay.pid; error_log $work/relay.err;
+events { worker_connections 8192; }
+http {
+  access_log off; keepalive_requests 1000000; keepalive_timeout 120s;
+  upstream origin { server 127.0.0.1:$origin_port; keepalive 64; }
+  server { listen 127.0.0.1:$relay_port;
+           location / { proxy_pass http://origin; proxy_http_version 1.1;
+                        proxy_set_header Connection ""; proxy_set_header Host \$http_host; } }
+}
+NGINX
+  "${proxy_on[@]}" nginx -c "$work/relay.conf"
+fi
 
 # --- Squid: 2 workers, no cache, access log on; origin.test from a hosts file -------------------
 echo "127.0.0.1 origin.test" > "$work/hosts"
@@ -93,20 +127,22 @@ pid_filename $work/squid.pid
 access_log daemon:$work/squid-access.log squid
 cache_log $work/squid-cache.log
 coredump_dir $work
-workers 2
+workers $squid_workers
 visible_hostname localhost
 shutdown_lifetime 1 seconds
 SQUID
+if wanted squid; then
 # a Squid from a run just before may still be shutting down on the same port
 for _ in $(seq 1 60); do
   ss -ltn "sport = :$squid_port" | grep -q LISTEN || break
   sleep 0.5
 done
-squid -f "$work/squid.conf" 2> "$work/squid.err"   # daemon mode: SMP workers need it (-N is 1 process)
+"${proxy_on[@]}" squid -f "$work/squid.conf" 2> "$work/squid.err"   # daemon mode: SMP workers need it (-N is 1 process)
 for _ in $(seq 1 60); do
   curl -sf -o /dev/null -x http://127.0.0.1:$squid_port "http://origin.test:$origin_port/1k.html" && break
   sleep 0.5
 done
+fi
 
 # --- webfilter: a copy of the shipped conf/ that lets pupils tunnel to the TLS origin's port ----
 cp -r "$here/conf" "$work/conf"
@@ -114,28 +150,42 @@ sed -i "s|^  resolve: {}|  resolve: {}\n  connect-ports: [443, $tls_port]|" "$wo
 lists=()
 for root in "$data/ut1" "$data"/hosts/*; do [ -d "$root" ] && lists+=(--lists "$root"); done
 common=(--config "$work/conf/webfilter.yaml" --resolve origin.test=127.0.0.1 "${lists[@]}")
-java -Xmx512m -cp "$jar" "$bench/Broker.java" "$work/broker" $broker_port $controller_port \
-  > "$work/broker.out" 2> "$work/broker.out.err" & pids+=($!)
-wait_for "$work/broker.out" "broker ready" broker
 wf_java() { "$here/webfilter" --java-command "$1"; } # "env [MALLOC_ARENA_MAX=..] java -Xmx.." as shipped
 jfr() { [ -n "${JFR_DIR:-}" ] && echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$JFR_DIR/$1.jfr"; true; }
-$(wf_java proxy) $(jfr wf-proxy) -jar "$jar" proxy "${common[@]}" --data-dir "$work/wfp" --proxy-port $wfp_port \
-  --kafka 127.0.0.1:$broker_port > "$work/wfp.out" 2> "$work/wfp.out.err" & pids+=($!)
-wfp_pid=$!
-$(wf_java run) $(jfr wf-run) -jar "$jar" run "${common[@]}" --data-dir "$work/wfr" --proxy-port $wfr_port \
-  --ui-port 0 > "$work/wfr.out" 2> "$work/wfr.out.err" & pids+=($!)
-wfr_pid=$!
-$(wf_java proxy) -cp "$jar" "$bench/ProxyNoEvents.java" "$work/conf/webfilter.yaml" "$work/wfn" $wfn_port \
-  "$data/ut1" "$data"/hosts/* > "$work/wfn.out" 2> "$work/wfn.out.err" & pids+=($!)
-wfn_pid=$!
-wait_for "$work/wfn.out" "webfilter ready" "webfilter proxy (events off)"
-wait_for "$work/wfp.out" "webfilter ready" "webfilter proxy"
-wait_for "$work/wfr.out" "webfilter ready" "webfilter run"
+if wanted wf-proxy || wanted wf-alt; then
+  "${rest_on[@]}" java -Xmx512m -cp "$jar" "$bench/Broker.java" "$work/broker" $broker_port $controller_port \
+    > "$work/broker.out" 2> "$work/broker.out.err" & pids+=($!)
+  wait_for "$work/broker.out" "broker ready" broker
+  "${proxy_on[@]}" $(wf_java proxy) $(jfr wf-proxy) -jar "$jar" proxy "${common[@]}" --data-dir "$work/wfp" --proxy-port $wfp_port \
+    --kafka 127.0.0.1:$broker_port > "$work/wfp.out" 2> "$work/wfp.out.err" & pids+=($!)
+  wfp_pid=$!
+fi
+if wanted wf-alt; then
+  # shellcheck disable=SC2086 # ALT_OPTS is a list of options
+  "${proxy_on[@]}" env MALLOC_ARENA_MAX=2 java $ALT_OPTS $(jfr wf-alt) -jar "${ALT_JAR:-$jar}" proxy "${common[@]}" \
+    --data-dir "$work/wfa" --proxy-port $wfa_port --kafka 127.0.0.1:$broker_port \
+    > "$work/wfa.out" 2> "$work/wfa.out.err" & pids+=($!)
+  wfa_pid=$!
+fi
+if wanted wf-run; then
+  "${proxy_on[@]}" $(wf_java run) $(jfr wf-run) -jar "$jar" run "${common[@]}" --data-dir "$work/wfr" --proxy-port $wfr_port \
+    --ui-port 0 > "$work/wfr.out" 2> "$work/wfr.out.err" & pids+=($!)
+  wfr_pid=$!
+fi
+if wanted wf-noev; then
+  "${proxy_on[@]}" $(wf_java proxy) -cp "$jar" "$bench/ProxyNoEvents.java" "$work/conf/webfilter.yaml" "$work/wfn" $wfn_port \
+    "$data/ut1" "$data"/hosts/* > "$work/wfn.out" 2> "$work/wfn.out.err" & pids+=($!)
+  wfn_pid=$!
+fi
+! wanted wf-noev || wait_for "$work/wfn.out" "webfilter ready" "webfilter proxy (events off)"
+! wanted wf-proxy || wait_for "$work/wfp.out" "webfilter ready" "webfilter proxy"
+! wanted wf-run || wait_for "$work/wfr.out" "webfilter ready" "webfilter run"
+! wanted wf-alt || wait_for "$work/wfa.out" "webfilter ready" "webfilter proxy (ALT_OPTS)"
 
-port_of() { case $1 in squid) echo $squid_port;; wf-proxy) echo $wfp_port;; wf-noev) echo $wfn_port;; wf-run) echo $wfr_port;; esac; }
+port_of() { case $1 in squid) echo $squid_port;; wf-proxy) echo $wfp_port;; wf-noev) echo $wfn_port;; wf-run) echo $wfr_port;; wf-alt) echo $wfa_port;; relay) echo $relay_port;; esac; }
 rss_mb() { # total RSS of a process and its descendants, MB
   local p=$1 kids total=0
-  case $p in squid) p=$(cat "$work/squid.pid");; wf-proxy) p=$wfp_pid;; wf-noev) p=$wfn_pid;; wf-run) p=$wfr_pid;; direct) echo -; return;; esac
+  case $p in squid) p=$(cat "$work/squid.pid");; wf-proxy) p=$wfp_pid;; wf-noev) p=$wfn_pid;; wf-run) p=$wfr_pid;; wf-alt) p=$wfa_pid;; relay) p=$(cat "$work/relay.pid");; direct) echo -; return;; esac
   for q in $p $(pgrep -P "$p" || true) $(for c in $(pgrep -P "$p" || true); do pgrep -P "$c" || true; done); do
     total=$((total + $(awk '/VmRSS/ {print $2}' "/proc/$q/status" 2>/dev/null || echo 0)))
   done
@@ -148,6 +198,10 @@ printf 'wrk.headers["Connection"] = "close"\n' > "$work/close.lua"
 # paced: each connection waits 10 ms after each answer, so 50 connections offer ~5,000 req/s (a large
 # school's peak) and the CPU is not saturated: the latency a proxy adds, not its queueing at overload
 printf 'function delay()\n  return 10\nend\n' > "$work/paced.lua"
+# every load also prints its 99.9th percentile (wrk's --latency stops at 99 %)
+for f in keepalive close paced; do
+  printf 'function done(summary, latency, requests)\n  io.write(string.format("p99.9 %%.3fms\\n", latency:percentile(99.9) / 1000))\nend\n' >> "$work/$f.lua"
+done
 # wrk sends origin-form to the "server" it connects to; through a proxy the path must be absolute
 for f in keepalive close paced; do
   for size in 1k 100k; do
@@ -167,51 +221,58 @@ to_ms() { # wrk's latency (e.g. 812.00us, 2.34ms, 1.02s) in ms
         m=(u=="s")?1000:(u=="ms")?1:(u=="us")?0.001:1; printf "%.2f", v*m}' <<< "$1"
 }
 
-measure() { # load target -> "rps mbs p50 p99"
+measure() { # load target -> "rps mbs p50 p99 p99.9"
   local load=$1 target=$2 port url lua out
   port=$(port_of "$target")
   if [ "$load" = tunnel ]; then
     local via=direct; [ "$target" = direct ] || via=127.0.0.1:$port
-    java -Xmx256m "$bench/TunnelLoad.java" $via origin.test $tls_port /1k.html \
+    "${rest_on[@]}" java -Xmx256m "$bench/TunnelLoad.java" $via origin.test $tls_port /1k.html \
       "$conns" "$duration" 3 > "$work/out.txt" 2>&1
-    awk '{print $1, $3, $6, $9}' "$work/out.txt"
+    awk '{print $1, $3, $6, $9, "-"}' "$work/out.txt"
     return
   fi
   case $load in 1k-keepalive) lua=keepalive-1k;; 1k-close) lua=close-1k;; 100k) lua=keepalive-100k;;
     1k-paced) lua=paced-1k;; esac
   if [ "$target" = direct ]; then url=http://127.0.0.1:$origin_port; lua=$lua-direct
   else url=http://127.0.0.1:$port; lua=$lua-proxy; fi
-  wrk -t2 -c"$conns" -d3s -s "$work/$lua.lua" "$url" > /dev/null       # warm-up (JIT, connections)
-  wrk -t2 -c"$conns" -d"${duration}s" --latency -s "$work/$lua.lua" "$url" > "$work/out.txt"
+  "${rest_on[@]}" wrk -t2 -c"$conns" -d3s -s "$work/$lua.lua" "$url" > /dev/null       # warm-up (JIT, connections)
+  "${rest_on[@]}" wrk -t2 -c"$conns" -d"${duration}s" --latency -s "$work/$lua.lua" "$url" > "$work/out.txt"
   echo "$(awk '/Requests\/sec/ {print $2}' "$work/out.txt")" \
     "$(to_mb "$(awk '/Transfer\/sec/ {print $2}' "$work/out.txt")")" \
     "$(to_ms "$(awk '$1=="50%" {print $2}' "$work/out.txt")")" \
-    "$(to_ms "$(awk '$1=="99%" {print $2}' "$work/out.txt")")"
+    "$(to_ms "$(awk '$1=="99%" {print $2}' "$work/out.txt")")" \
+    "$(to_ms "$(awk '$1=="p99.9" {print $2}' "$work/out.txt")")"
 }
 
 # sanity: every proxy relays both kinds before anything is measured
-for t in squid wf-proxy wf-noev wf-run; do
+for t in relay squid wf-proxy wf-noev wf-run wf-alt; do
+  wanted $t || continue
   curl -sf -o /dev/null -x "http://127.0.0.1:$(port_of $t)" "http://origin.test:$origin_port/1k.html" \
     || { echo "$t: no answer over HTTP"; exit 1; }
+  [ "$t" = relay ] && continue   # nginx does not CONNECT
   curl -sfk -o /dev/null -x "http://127.0.0.1:$(port_of $t)" --resolve origin.test:$tls_port:127.0.0.1 \
     "https://origin.test:$tls_port/1k.html" || { echo "$t: no answer through a tunnel"; exit 1; }
 done
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); ${duration}s runs, $conns connections, $rounds rounds"
-echo "# squid: $(squid -v | head -1 | sed 's/.*Version //'), workers 2, access log on; lists from $data"
-printf "%-13s %-9s %5s %10s %8s %8s %8s %7s %8s %8s\n" load target round req/s MB/s p50ms p99ms RSS_MB "/squid" "/direct"
+echo "# squid: $(squid -v | head -1 | sed 's/.*Version //'), workers $squid_workers, access log on; lists from $data"
+[ -z "${ALT_OPTS:-}" ] || echo "# wf-alt: java $ALT_OPTS -jar ${ALT_JAR:-$jar}; wf-proxy: $(wf_java proxy)"
+[ -z "${PIN:-}" ] || echo "# PIN: proxies on core ${proxy_on[2]}, clients, origin and broker on ${rest_on[2]}"
+printf "%-13s %-9s %5s %10s %8s %8s %8s %8s %7s %8s %8s\n" load target round req/s MB/s p50ms p99ms p99.9ms RSS_MB "/squid" "/direct"
 for load in ${LOADS:-1k-keepalive 1k-close 100k tunnel 1k-paced}; do
   for round in $(seq 1 "$rounds"); do
-    for target in direct squid wf-proxy wf-noev wf-run; do
-      read -r rps mbs p50 p99 <<< "$(measure $load $target)"
+    for target in direct relay squid wf-proxy wf-noev wf-run wf-alt; do
+      wanted $target || continue
+      [ "$load" = tunnel ] && [ "$target" = relay ] && continue
+      read -r rps mbs p50 p99 p999 <<< "$(measure $load $target)"
       [ "$target" = direct ] && direct_rps=$rps
       [ "$target" = squid ] && squid_rps=$rps
       ratio_s=$(awk -v a="$rps" -v b="${squid_rps:-0}" 'BEGIN{if (b>0) printf "%.2f", a/b; else print "-"}')
       ratio_d=$(awk -v a="$rps" -v b="${direct_rps:-0}" 'BEGIN{if (b>0) printf "%.2f", a/b; else print "-"}')
-      printf "%-13s %-9s %5s %10s %8s %8s %8s %7s %8s %8s\n" \
-        $load $target $round "$rps" "$mbs" "$p50" "$p99" "$(rss_mb $target)" "$ratio_s" "$ratio_d"
+      printf "%-13s %-9s %5s %10s %8s %8s %8s %8s %7s %8s %8s\n" \
+        $load $target $round "$rps" "$mbs" "$p50" "$p99" "$p999" "$(rss_mb $target)" "$ratio_s" "$ratio_d"
     done
     squid_rps=0
   done
 done
-echo "# squid access log lines: $(wc -l < "$work/squid-access.log" 2>/dev/null || echo 0)"
+! wanted squid || echo "# squid access log lines: $(wc -l < "$work/squid-access.log")"

@@ -2,8 +2,6 @@ package org.webfilter.proxy.events;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -43,7 +41,7 @@ public final class EventPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
   private static final Duration JOIN_WAIT = Duration.ofSeconds(30);
 
-  private final BlockingQueue<AccessEvent> queue;
+  private final EventQueue queue;
   private final Counters counters = new Counters();
   private final Producer<String, byte[]> producer;
   private final Spool spool;
@@ -56,7 +54,7 @@ public final class EventPipeline implements AutoCloseable {
   private volatile boolean closed;
 
   private EventPipeline(KafkaSettings settings, PublisherOptions options, AlertRules alerts) throws IOException {
-    this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+    this.queue = new EventQueue(options.queueCapacity());
     this.reviews = new java.util.concurrent.ConcurrentLinkedQueue<>();
     this.spool =
         options.spoolDir() == null

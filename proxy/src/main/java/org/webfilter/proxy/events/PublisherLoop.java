@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -29,7 +28,7 @@ final class PublisherLoop implements Runnable {
   /** How long the thread sleeps when it finds the queue empty. */
   private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
-  private final BlockingQueue<AccessEvent> queue;
+  private final EventQueue queue;
   private final Queue<ReviewRequest> reviews;
   private final Sender sender;
   private final Spool spool; // null: no spool
@@ -39,7 +38,7 @@ final class PublisherLoop implements Runnable {
   private final KafkaSettings topicsToCreate; // null: do not create
   private volatile boolean stopping;
 
-  PublisherLoop(BlockingQueue<AccessEvent> queue, Queue<ReviewRequest> reviews, Sender sender, Spool spool, AlertRules alerts,
+  PublisherLoop(EventQueue queue, Queue<ReviewRequest> reviews, Sender sender, Spool spool, AlertRules alerts,
       Counters counters, int highWaterMark, KafkaSettings topicsToCreate) {
     this.queue = queue;
     this.reviews = reviews;
