@@ -40,8 +40,7 @@ public final class ProxyServer implements AutoCloseable {
    * Event loops: one per core. A client and its upstream connections share a loop, so more loops
    * than cores only add context switches.
    */
-  static final int DEFAULT_WORKER_THREADS =
-      Integer.getInteger("webfilter.proxy.threads", Math.max(2, Runtime.getRuntime().availableProcessors()));
+  static final int DEFAULT_WORKER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
 
