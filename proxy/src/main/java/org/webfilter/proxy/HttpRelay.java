@@ -225,14 +225,18 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 
+  /**
+   * Reads from the client unless something it sent already waits in the inbox (a pipelined request,
+   * a body part before the upstream is connected) or the upstream cannot take more. Reading stays on
+   * while an exchange is in flight: a client that waits for its answer sends nothing meanwhile, and
+   * turning reading off and on around every request cost two epoll_ctl calls per request.
+   */
   final void updateAutoRead() {
     if (closed || upgraded || handedOver()) {
       return;
     }
     Channel up = upstream();
-    boolean waiting = current != null && (pendingHead != null || (!discarding && up == null));
-    boolean busy = current != null && requestDone; // keep later requests in the socket meanwhile
-    boolean read = !waiting && !busy && (up == null || up.isWritable());
+    boolean read = inbox.isEmpty() && (up == null || up.isWritable());
     ctx.channel().config().setAutoRead(read);
   }
 

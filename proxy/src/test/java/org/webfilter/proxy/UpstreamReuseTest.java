@@ -115,6 +115,33 @@ class UpstreamReuseTest {
     assertTrue(origin.connections.get() >= 1, "the dropped connection was replaced by a new one");
   }
 
+  /**
+   * The client keeps being read while a request is in flight; what it sends meanwhile waits its
+   * turn. Sent in one write, and again with the next request arriving while the slow one is still
+   * at the origin: the answers come in the order asked, each with its own body.
+   */
+  @Test
+  void pipelinedRequests_areAnsweredInOrder_whileTheFirstIsStillAtTheOrigin() throws Exception {
+    try (RawHttp c = new RawHttp(proxy.address())) {
+      c.write(get("/slow", "keep-alive") + get("/b", "keep-alive") + get("/c", "keep-alive"));
+      assertEquals("ok /slow", c.read().body());
+      assertEquals("ok /b", c.read().body());
+      assertEquals("ok /c", c.read().body());
+
+      c.write(get("/slow", "keep-alive"));
+      Thread.sleep(100); // the slow one is at the origin now
+      c.write(get("/d", "keep-alive"));
+      Thread.sleep(100);
+      c.write(get("/e", "close"));
+      assertEquals("ok /slow", c.read().body());
+      assertEquals("ok /d", c.read().body());
+      RawHttp.Response last = c.read();
+      assertEquals("ok /e", last.body());
+      assertEquals("close", last.header("Connection"));
+      assertTrue(c.closedByPeer(), "the last request asked to close");
+    }
+  }
+
   @Test
   void switchingProtocols_relaysBytesBothWays() throws Exception {
     try (Socket s = new Socket()) {
@@ -165,7 +192,8 @@ class UpstreamReuseTest {
   /**
    * An HTTP/1.1 origin with keep-alive that counts connections. {@code /last-on-this-connection}
    * makes it close the connection when the next request arrives on it, unanswered (what an origin
-   * closing an idle connection looks like to a proxy that reuses it at that moment); {@code /ws}
+   * closing an idle connection looks like to a proxy that reuses it at that moment); {@code /slow}
+   * answers after 300 ms; {@code /ws}
    * upgrades and then echoes every byte.
    */
   private static final class ScriptedOrigin implements AutoCloseable {
@@ -219,6 +247,9 @@ class UpstreamReuseTest {
             return;
           }
           dropNext = path.equals("/last-on-this-connection");
+          if (path.equals("/slow")) {
+            Thread.sleep(300);
+          }
           byte[] body = ("ok " + path).getBytes(StandardCharsets.UTF_8);
           out.write(
               ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
@@ -229,6 +260,8 @@ class UpstreamReuseTest {
         }
       } catch (IOException e) {
         // the proxy closed the connection
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
 
