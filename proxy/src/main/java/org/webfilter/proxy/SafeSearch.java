@@ -83,6 +83,9 @@ final class SafeSearch {
     if (safe != null) {
       return Optional.of(safe);
     }
-    return GOOGLE_SEARCH.matcher(host).matches() ? Optional.of(GOOGLE) : Optional.empty();
+    // the pattern needs "google.": most hosts are not Google, and skip the matcher (and its garbage)
+    return host.contains("google.") && GOOGLE_SEARCH.matcher(host).matches()
+        ? Optional.of(GOOGLE)
+        : Optional.empty();
   }
 }
