@@ -389,6 +389,7 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("client connection failed: {}", cause.toString());
+    BufferMemoryAlarm.check(cause);
     ctx.close();
   }
 }

@@ -397,6 +397,7 @@ final class Interceptor extends HttpRelay {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("intercepted tunnel to {} failed: {}", host, cause.toString());
+    BufferMemoryAlarm.check(cause);
     ctx.close();
   }
 
@@ -441,6 +442,7 @@ final class Interceptor extends HttpRelay {
     @Override
     public void exceptionCaught(ChannelHandlerContext uctx, Throwable cause) {
       LOG.debug("upstream {}:{}: {}", host, port, cause.toString());
+      BufferMemoryAlarm.check(cause);
       uctx.close();
     }
   }

@@ -418,6 +418,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("tunnel client error: {}", cause.toString());
+    BufferMemoryAlarm.check(cause);
     ctx.close();
   }
 
@@ -462,6 +463,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      BufferMemoryAlarm.check(cause);
       ctx.close();
     }
   }

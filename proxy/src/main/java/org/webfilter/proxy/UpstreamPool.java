@@ -181,6 +181,7 @@ final class UpstreamPool {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       LOG.debug("upstream {}: {}", key, cause.toString());
+      BufferMemoryAlarm.check(cause);
       ctx.close();
     }
   }

@@ -90,8 +90,9 @@ final class PublisherLoop implements Runnable {
           });
         }
         deliver(records);
-      } catch (RuntimeException e) {
-        // a bug, not an outage: say so, count the loss and keep the thread alive
+      } catch (RuntimeException | OutOfMemoryError e) {
+        // a bug, or no direct memory left for a spool write: say so, count the loss and keep the
+        // thread alive (a dead publisher would lose every later event)
         LOG.error("event publisher failed on a batch of {} events", events.size(), e);
         counters.dropped(events.size(), "of an unexpected error: " + e);
       }
@@ -157,7 +158,14 @@ final class PublisherLoop implements Runnable {
 
   private void spoolFailed() {
     if (spool != null && sender.hasFailed()) {
-      toSpool(sender.takeFailed());
+      List<OutRecord> failed = sender.takeFailed();
+      try {
+        toSpool(failed);
+      } catch (RuntimeException | OutOfMemoryError e) {
+        // e.g. no direct memory left for the file write: count the loss, keep the thread alive
+        LOG.error("could not spool {} records Kafka failed", failed.size(), e);
+        counters.dropped(failed.size(), "they could not be spooled: " + e);
+      }
     }
   }
 

@@ -105,7 +105,9 @@ final class Replayer implements Runnable {
     Spool.Batch batch;
     try {
       batch = spool.read(from, batchRecords, MAX_BATCH_BYTES);
-    } catch (IOException e) {
+    } catch (IOException | OutOfMemoryError e) {
+      // OutOfMemoryError: the JDK could not get a direct buffer for the read (the proxy's
+      // connections hold the limit); the records stay on disk and are read again later
       if (readErrorLog.due()) {
         LOG.error("cannot read the event spool in {}: {}", spool.dir(), e.toString());
       }

@@ -83,6 +83,12 @@ final class Spool implements Closeable {
   private Position committed;
   private FileChannel writer;
   private long writerId = -1;
+  /**
+   * What every append goes through to the file, allocated once at open. A heap buffer would make
+   * the JDK take a temporary direct buffer for each write, and when the proxy's connections have
+   * used up the direct-memory limit that allocation fails: the spool must work exactly then.
+   */
+  private final ByteBuffer io = ByteBuffer.allocateDirect(64 * 1024);
   private boolean dirty;
   private long lastSyncNanos = System.nanoTime();
   private long lastCheckpointNanos = System.nanoTime();
@@ -214,8 +220,15 @@ final class Spool implements Closeable {
     buf.flip();
     long before = sizes.get(writerId);
     try {
+      long at = before;
       while (buf.hasRemaining()) {
-        writer.write(buf, before + buf.position());
+        int chunk = Math.min(io.capacity(), buf.remaining());
+        io.clear();
+        io.put(buf.slice(buf.position(), chunk)).flip();
+        buf.position(buf.position() + chunk);
+        while (io.hasRemaining()) {
+          at += writer.write(io, at);
+        }
       }
       sizes.put(writerId, before + bytes);
       totalBytes += bytes;
