@@ -139,7 +139,7 @@ public final class ProxyServer implements AutoCloseable {
             via,
             interception);
     ConnectionLimiter limiter = new ConnectionLimiter(options.maxConnectionsPerClient());
-    UpstreamPool pool = new UpstreamPool();
+    UpstreamPool pool = new UpstreamPool(options);
     EventLoopGroup acceptor = Transport.group(1, daemonThreads("webfilter-accept"));
     EventLoopGroup loops = Transport.group(workerThreads, daemonThreads("webfilter-loop"));
     Channel server;

@@ -19,16 +19,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A connection belongs to the event loop it was opened on, the loop of the client it first
  * served; it is only ever used by clients of that loop, so the pool needs no locks. A connection
- * idle for longer than {@link #MAX_IDLE_MILLIS} is not reused (origins close idle connections
- * after 5-75 s, and a request sent on a connection the origin is closing is lost); whoever takes
+ * idle for longer than {@link ProxyOptions#upstreamIdleKeep()} is not reused (origins close idle
+ * connections after 5-75 s, and a request sent on a connection the origin is closing is lost), and
+ * at most {@link ProxyOptions#upstreamIdlePerOrigin()} are kept per origin; whoever takes
  * one from the pool must be ready for it to close before the first response byte, and retry once
  * on a new connection ({@link ClientSession} does, for requests without a body).
  */
 final class UpstreamPool {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamPool.class);
-  static final long MAX_IDLE_MILLIS = 10_000;
+  private final long maxIdleNanos;
   /** Idle connections kept per origin and event loop; more are closed. */
-  static final int MAX_PER_ORIGIN = 32;
+  private final int maxPerOrigin;
 
   private final FastThreadLocal<Map<String, ArrayDeque<Connection>>> idle =
       new FastThreadLocal<>() {
@@ -37,6 +38,11 @@ final class UpstreamPool {
           return new HashMap<>();
         }
       };
+
+  UpstreamPool(ProxyOptions options) {
+    this.maxIdleNanos = options.upstreamIdleKeep().toNanos();
+    this.maxPerOrigin = options.upstreamIdlePerOrigin();
+  }
 
   /**
    * An idle connection to {@code key} ({@code host:port}) on the calling event loop, now owned by
@@ -49,7 +55,7 @@ final class UpstreamPool {
     }
     long now = System.nanoTime();
     for (Connection c; (c = q.pollLast()) != null; ) { // the most recently used: least likely closed
-      if (c.channel.isActive() && (now - c.idleSince) / 1_000_000 < MAX_IDLE_MILLIS) {
+      if (c.channel.isActive() && now - c.idleSince < maxIdleNanos) {
         c.owner = owner;
         c.pooled = false;
         return c;
@@ -67,7 +73,7 @@ final class UpstreamPool {
       return;
     }
     ArrayDeque<Connection> q = idle.get().computeIfAbsent(c.key, k -> new ArrayDeque<>());
-    if (q.size() >= MAX_PER_ORIGIN) {
+    if (q.size() >= maxPerOrigin) {
       c.channel.close();
       return;
     }
