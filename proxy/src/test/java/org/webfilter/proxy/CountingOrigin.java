@@ -6,6 +6,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -38,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection. {@code /drop-next} answers, then closes the connection when the next request
  * arrives on it, unanswered (an origin closing an idle connection just as the proxy reuses it);
  * {@code /close-now} answers and closes at once, without saying so (an origin that times idle
- * connections out quickly).
+ * connections out quickly). {@code /ws} answers {@code 101 Switching Protocols} (its {@code
+ * X-Connection} header numbering the connection) and then echoes every byte.
  */
 final class CountingOrigin implements AutoCloseable {
   private static final AttributeKey<Integer> NUMBER = AttributeKey.valueOf("connection-number");
@@ -93,6 +96,10 @@ final class CountingOrigin implements AutoCloseable {
         return;
       }
       String path = req.uri();
+      if (path.equals("/ws")) {
+        upgrade(ctx);
+        return;
+      }
       boolean tls = ch.pipeline().get(SslHandler.class) != null;
       ByteBuf body =
           Unpooled.copiedBuffer(
@@ -107,6 +114,32 @@ final class CountingOrigin implements AutoCloseable {
         ctx.writeAndFlush(r);
       }
     }
+  }
+
+  /** Answers 101, then the connection is an echo: HTTP handlers out, bytes back as they come. */
+  private static void upgrade(ChannelHandlerContext ctx) {
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+    r.headers()
+        .set(HttpHeaderNames.CONNECTION, "Upgrade")
+        .set(HttpHeaderNames.UPGRADE, "websocket")
+        .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+        .set("X-Connection", ctx.channel().attr(NUMBER).get());
+    ChannelPipeline p = ctx.pipeline();
+    ctx.writeAndFlush(r)
+        .addListener(
+            f -> {
+              p.remove(HttpObjectAggregator.class);
+              p.remove(HttpServerCodec.class);
+              p.addLast(
+                  new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext c, Object msg) {
+                      c.writeAndFlush(msg);
+                    }
+                  });
+              p.remove(Answer.class);
+            });
   }
 
   @Override

@@ -63,7 +63,7 @@ class InterceptedReuseTest {
   private static final List<String> NAMES =
       List.of(
           "reuse.test", "one.test", "two.test", "mixed.test", "drop.test", "closing.test",
-          "form.test", "www.google.co.uk", "www.google.com");
+          "form.test", "ws.test", "www.google.co.uk", "www.google.com");
 
   @TempDir static Path dir;
   private static CountingOrigin origin;
@@ -182,6 +182,33 @@ class InterceptedReuseTest {
     assertNotEquals(same.get(1).connection(), other.connection(), "a new tunnel's POST");
   }
 
+  /** After a 101 the connection carries WebSocket frames, not HTTP: it is never given back. */
+  @Test
+  void webSocketConnection_isNeverPooled() throws Exception {
+    String wsConnection;
+    try (Socket s = connect("ws.test", origin.port());
+        SSLSocket tls = (SSLSocket) client.getSocketFactory().createSocket(s, "ws.test", origin.port(), true)) {
+      tls.getOutputStream()
+          .write(
+              ("GET /ws HTTP/1.1\r\nHost: ws.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      tls.getOutputStream().flush();
+      Answer switched = read(tls.getInputStream(), true);
+      assertEquals(101, switched.status);
+      wsConnection = switched.headers.get("x-connection");
+      byte[] frame = {(byte) 0x81, 0x02, 'h', 'i'};
+      tls.getOutputStream().write(frame);
+      tls.getOutputStream().flush();
+      assertEquals(new String(frame, StandardCharsets.ISO_8859_1),
+          new String(tls.getInputStream().readNBytes(frame.length), StandardCharsets.ISO_8859_1));
+    }
+    Answer after = tunnel("ws.test", origin.port(), "GET /after").get(0);
+    assertEquals(200, after.status);
+    assertTrue(after.body.startsWith("/after tls=true "), after.body);
+    assertNotEquals(wsConnection, after.connection());
+  }
+
   @Test
   void invalidUpstreamCertificate_getsTheBlockPage_andIsNeverPooled() throws Exception {
     int before = untrusted.accepted.get();
@@ -215,16 +242,7 @@ class InterceptedReuseTest {
    * "METHOD /path"}; a POST sends a small body); the tunnel is closed after the last answer.
    */
   private static List<Answer> tunnel(String host, int port, String... requests) throws Exception {
-    try (Socket s = new Socket()) {
-      s.connect(proxy.address(), 5_000);
-      s.setSoTimeout(10_000);
-      OutputStream out = s.getOutputStream();
-      out.write(
-          ("CONNECT " + host + ":" + port + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      Answer connected = read(s.getInputStream(), true);
-      assertEquals(200, connected.status, "CONNECT " + host);
+    try (Socket s = connect(host, port)) {
       try (SSLSocket tls = (SSLSocket) client.getSocketFactory().createSocket(s, host, port, true)) {
         tls.startHandshake();
         List<Answer> answers = new java.util.ArrayList<>();
@@ -241,6 +259,21 @@ class InterceptedReuseTest {
         return answers;
       }
     }
+  }
+
+  /** A socket to the proxy with a CONNECT tunnel to {@code host:port} established. */
+  private static Socket connect(String host, int port) throws IOException {
+    Socket s = new Socket();
+    s.connect(proxy.address(), 5_000);
+    s.setSoTimeout(10_000);
+    OutputStream out = s.getOutputStream();
+    out.write(
+        ("CONNECT " + host + ":" + port + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    Answer connected = read(s.getInputStream(), true);
+    assertEquals(200, connected.status, "CONNECT " + host);
+    return s;
   }
 
   private static Answer plainGet(String host, String path) throws IOException {
