@@ -148,10 +148,13 @@ public final class Webfilter implements AutoCloseable {
   /**
    * Per-role proxy switches read from the policy in force, so a reload changes them too: circumvention
    * checks for roles that block {@code proxy-avoidance}, SafeSearch for roles with {@code safe-search}.
+   * The {@code proxy:} keys themselves (ports, limits, upstream pool) are read once, at start.
    */
   private ProxyOptions proxyOptions(WebfilterConfig config) {
     return ProxyOptions.defaults()
         .withConnectPorts(config.proxy().connectPorts())
+        .withLimits(config.proxy().limits())
+        .withUpstreamPool(config.proxy().upstream())
         .withRestrictRole(role -> policy.get().role(role)
             .map(r -> r.blockedCategories().contains("proxy-avoidance")).orElse(true))
         .withSafeSearchRole(role -> policy.get().role(role).map(RoleSettings::safeSearch).orElse(true))

@@ -1,15 +1,12 @@
 package org.webfilter.proxy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -78,9 +75,9 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
   private UpstreamPool.Connection upstream;
   private boolean tunnelled;
 
-  ClientSession(ProxyContext shared, UpstreamPool pool) {
+  ClientSession(ProxyContext shared) {
     this.shared = shared;
-    this.pool = pool;
+    this.pool = shared.pool;
     this.via = "1.1 " + shared.viaName;
   }
 
@@ -140,7 +137,7 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
     prepare(request, f);
     // HTTP/1.0 has no chunked framing, so such a request and its response use their own connection
     reusable = request.protocolVersion().isKeepAliveDefault();
-    String key = f.connectHost() + ":" + f.port();
+    UpstreamKey key = UpstreamKey.plain(f.connectHost(), f.port());
     // A pooled connection may have been closed by the origin just now. A bodyless request is then
     // sent again on a new one; a body cannot be, so a request with one (a form, an upload) always
     // gets a new connection rather than risk a 502.
@@ -168,24 +165,13 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
     request.setUri(f.originForm());
   }
 
-  private static boolean hasBody(HttpRequest r) {
-    return HttpUtil.isTransferEncodingChunked(r) || HttpUtil.getContentLength(r, 0L) > 0;
-  }
-
-  /** A complete copy of a bodyless request, for a second try. */
-  private static HttpRequest copyOf(HttpRequest r) {
-    return new DefaultFullHttpRequest(
-        r.protocolVersion(), r.method(), r.uri(), Unpooled.EMPTY_BUFFER, r.headers().copy(),
-        EmptyHttpHeaders.INSTANCE);
-  }
-
   private void gatewayError(HttpResponseStatus status, String text) {
     answer(text(status, text));
   }
 
   // ---- the upstream connection ----
 
-  private void connect(String key) {
+  private void connect(UpstreamKey key) {
     Upstreams.resolve(
         shared,
         ctx,
@@ -198,7 +184,7 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
         });
   }
 
-  private void open(String key, InetSocketAddress address) {
+  private void open(UpstreamKey key, InetSocketAddress address) {
     if (closed) {
       return;
     }

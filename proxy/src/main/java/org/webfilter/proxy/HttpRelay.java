@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
@@ -298,6 +300,17 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
         drain();
       }
     }
+  }
+
+  static boolean hasBody(HttpRequest r) {
+    return HttpUtil.isTransferEncodingChunked(r) || HttpUtil.getContentLength(r, 0L) > 0;
+  }
+
+  /** A complete copy of a bodyless request, for a second try on a new upstream connection. */
+  static HttpRequest copyOf(HttpRequest r) {
+    return new DefaultFullHttpRequest(
+        r.protocolVersion(), r.method(), r.uri(), Unpooled.EMPTY_BUFFER, r.headers().copy(),
+        EmptyHttpHeaders.INSTANCE);
   }
 
   /**

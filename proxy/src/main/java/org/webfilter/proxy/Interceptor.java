@@ -4,12 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -17,10 +17,12 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.security.cert.CertificateException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.webfilter.categoriser.Target;
@@ -37,19 +39,29 @@ import org.webfilter.policy.Decision;
  *       its own {@link Exchange} and access event ({@code intercepted}, scheme {@code https});
  *   <li>the policy decides the full URL; a block is answered here with the block page (403,
  *       {@code X-Webfilter-Block}) over TLS, and the body, if any, is dropped;
- *   <li>an allowed request goes to one upstream connection per tunnel (opened on first use, on the
- *       client's event loop, name resolved off it), over TLS verified against the system trust
- *       store and the server name. A certificate that fails verification answers a block page
- *       ({@value #CERTIFICATE_INVALID_RULE}), never a silent pass; other failures a 502. SafeSearch
- *       roles get the engines' safe switches forced ({@link SafeSearch#enforce});
+ *   <li>an allowed request goes to the origin over TLS verified against the system trust store
+ *       and the server name: on an idle connection from the {@link UpstreamPool} (keyed by {@link
+ *       UpstreamKey#tls}: server name, host connected to, port), so tunnels to the same site, of
+ *       this client or another on the same event loop, share connections and their handshakes; or
+ *       on a new one (name resolved off the event loop, connected on it). A certificate that fails
+ *       verification answers a block page ({@value #CERTIFICATE_INVALID_RULE}), never a silent
+ *       pass, and the connection is closed, never pooled; other failures a 502. SafeSearch roles
+ *       get the engines' safe switches forced ({@link SafeSearch#enforce});
  *   <li>the response streams back part by part, with back-pressure both ways. One request is in
- *       flight at a time: pipelined requests wait in order. A {@code 101 Switching Protocols}
- *       (WebSocket) turns the tunnel into a byte relay.
+ *       flight at a time: pipelined requests wait in order. The connection then goes back to the
+ *       pool when both ends keep it alive and the response was read whole. A {@code 101 Switching
+ *       Protocols} (WebSocket) turns the tunnel into a byte relay, and its connection is never
+ *       pooled.
  * </ol>
+ *
+ * As for plain requests ({@link ClientSession}), a pooled connection may turn out closed by the
+ * origin before the first response byte: a request without a body is then sent again once on a
+ * new connection. A request with a body only reuses the connection this tunnel just gave back (as
+ * it did before there was a pool), never one another tunnel left.
  *
  * Every message is either passed on or released; all of it runs on the client's event loop.
  */
-final class Interceptor extends HttpRelay {
+final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
   private static final Logger LOG = LoggerFactory.getLogger(Interceptor.class);
   static final String NAME = "webfilter-intercept";
   static final String TLS = "webfilter-tls";
@@ -65,8 +77,16 @@ final class Interceptor extends HttpRelay {
   /** Where to connect: the host, or its SafeSearch endpoint (which serves the same name). */
   private final String connectHost;
 
-  private Channel upstream;
-  private boolean connecting;
+  private final UpstreamKey key;
+  private UpstreamPool.Connection upstream;
+  /** A new connection in its TCP or TLS handshake, for {@link #pendingHead}. */
+  private UpstreamPool.Connection opening;
+  /** The connection this tunnel last gave back to the pool, for a request with a body. */
+  private UpstreamPool.Connection last;
+  /** The head of a bodyless request sent on a pooled connection, for a second try. */
+  private HttpRequest retry;
+  /** The upstream connection may serve another request after this response. */
+  private boolean reusable;
 
   Interceptor(
       ProxyContext shared,
@@ -81,6 +101,7 @@ final class Interceptor extends HttpRelay {
     this.host = host;
     this.port = port;
     this.connectHost = connectHost;
+    this.key = UpstreamKey.tls(host, connectHost, port);
   }
 
   /** The client-side handlers, after {@code after} in the pipeline of {@code ctx}. */
@@ -98,13 +119,14 @@ final class Interceptor extends HttpRelay {
 
   @Override
   Channel upstream() {
-    return upstream;
+    return upstream == null ? null : upstream.channel();
   }
 
   @Override
   void clientBytesAfterUpgrade(Object msg) {
     if (upstream != null && msg instanceof ByteBuf) {
-      upstream.writeAndFlush(msg, upstream.voidPromise());
+      Channel up = upstream.channel();
+      up.writeAndFlush(msg, up.voidPromise());
     } else {
       ReferenceCountUtil.release(msg);
     }
@@ -162,14 +184,28 @@ final class Interceptor extends HttpRelay {
       return;
     }
     prepare(request);
-    if (upstream != null) {
-      upstream.write(request, upstream.voidPromise());
-    } else {
-      pendingHead = request;
-      if (!connecting) {
-        connect();
-      }
+    forward(request);
+  }
+
+  /** Sends an allowed request on a pooled connection, or on a new one. */
+  private void forward(HttpRequest request) {
+    // HTTP/1.0 has no chunked framing, so such a request and its response use their own connection
+    reusable = request.protocolVersion().isKeepAliveDefault();
+    retry = null;
+    boolean bodyless = requestDone || !hasBody(request);
+    UpstreamPool.Connection c = null;
+    if (reusable) {
+      c = bodyless ? shared.pool.take(key, this) : shared.pool.reclaim(last, this);
     }
+    if (c == null) {
+      pendingHead = request;
+      connect();
+      return;
+    }
+    retry = bodyless ? request : null;
+    upstream = c;
+    c.channel().config().setAutoRead(true);
+    c.channel().write(request, c.channel().voidPromise());
   }
 
   /** {@code https://host[:port]path} from an origin-form (or absolute-form) request target. */
@@ -237,25 +273,39 @@ final class Interceptor extends HttpRelay {
   // ---- the upstream connection ----
 
   private void connect() {
-    connecting = true;
-    Upstreams.resolve(shared, ctx, connectHost, port, this::open, e -> upstreamFailed(null, e));
+    Upstreams.resolve(shared, ctx, connectHost, port, this::open, this::unreachable);
   }
 
   private void open(InetSocketAddress address) {
     if (closed) {
-      connecting = false;
       return;
     }
     Interception tls = shared.interception;
+    UpstreamPool.Connection c = shared.pool.connection(key, this);
+    opening = c;
+    long idle = shared.options.idleTimeout().toMillis();
     Upstreams.bootstrap(shared, ctx)
         .handler(
             new ChannelInitializer<Channel>() {
               @Override
               protected void initChannel(Channel ch) {
+                SslHandler ssl = tls.upstream.newHandler(ch.alloc(), host, port);
+                // the certificate is checked within the handshake: only a connection that passed
+                // it becomes this tunnel's upstream, and so only such a one can reach the pool
+                ssl.handshakeFuture()
+                    .addListener(
+                        f -> {
+                          if (f.isSuccess()) {
+                            upstreamReady(c);
+                          } else {
+                            upstreamFailed(c, f.cause());
+                          }
+                        });
                 ch.pipeline()
-                    .addLast("tls", tls.upstream.newHandler(ch.alloc(), host, port))
+                    .addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS))
+                    .addLast("tls", ssl)
                     .addLast("http", Upstreams.httpCodec())
-                    .addLast("relay", new Upstream());
+                    .addLast("relay", c);
               }
             })
         .connect(address)
@@ -263,37 +313,40 @@ final class Interceptor extends HttpRelay {
             (ChannelFutureListener)
                 f -> {
                   if (!f.isSuccess()) {
-                    upstreamFailed(f.channel(), f.cause());
-                  } else if (closed) {
-                    f.channel().close();
+                    upstreamFailed(c, f.cause());
                   }
                 });
   }
 
-  /** The TLS handshake with the server succeeded: send what waits. */
-  private void upstreamReady(Channel ch) {
-    connecting = false;
-    if (closed) {
-      ch.close();
+  /** The TLS handshake with the server, certificate check included, succeeded: send what waits. */
+  private void upstreamReady(UpstreamPool.Connection c) {
+    if (c != opening) {
+      c.channel().close();
       return;
     }
-    upstream = ch;
-    if (pendingHead != null) {
-      HttpRequest r = pendingHead;
-      pendingHead = null;
-      ch.write(r, ch.voidPromise());
+    opening = null;
+    if (closed || pendingHead == null) {
+      shared.pool.give(c); // verified and unused: another tunnel may have it
+      return;
     }
+    upstream = c;
+    HttpRequest r = pendingHead;
+    pendingHead = null;
+    c.channel().write(r, c.channel().voidPromise());
     drain();
   }
 
-  private void upstreamFailed(Channel ch, Throwable cause) {
-    if (ch != null && ch != upstream && !connecting) {
-      return; // an old connection
+  private void upstreamFailed(UpstreamPool.Connection c, Throwable cause) {
+    if (c != opening) {
+      return; // already reported (the connect and the handshake both fail when the TCP connect does)
     }
-    connecting = false;
-    if (ch != null) {
-      ch.close();
-    }
+    opening = null;
+    c.channel().close();
+    unreachable(cause);
+  }
+
+  /** No connection for {@link #pendingHead}: a block page for a bad certificate, else a 502. */
+  private void unreachable(Throwable cause) {
     if (closed || pendingHead == null) {
       return;
     }
@@ -341,8 +394,10 @@ final class Interceptor extends HttpRelay {
   @Override
   void responseHead(HttpResponse r) {
     current.addBytesOut(HttpSizes.head(r));
+    boolean framed = framed(r);
+    reusable &= framed && HttpUtil.isKeepAlive(r);
     HopByHop.stripConnectionListed(r.headers());
-    if (!framed(r)) {
+    if (!framed) {
       closeAfterResponse = true; // the body ends when the server closes: so must ours
       HttpUtil.setKeepAlive(r, false);
     }
@@ -350,22 +405,30 @@ final class Interceptor extends HttpRelay {
 
   @Override
   void responseComplete() {
-    // the tunnel keeps its one upstream connection for the next request
+    UpstreamPool.Connection c = upstream;
+    upstream = null;
+    if (reusable && requestDone && !closed) {
+      last = c;
+      shared.pool.give(c);
+    } else {
+      c.channel().close();
+    }
   }
 
   @Override
   void dropUpstream() {
+    reusable = false;
     if (upstream != null) {
-      Channel ch = upstream;
+      UpstreamPool.Connection c = upstream;
       upstream = null;
-      ch.close();
+      c.channel().close();
     }
   }
 
   /** 101: the rest is not HTTP; both codecs step aside and bytes are relayed as they are. */
   @Override
   void switchProtocols(HttpResponse r) {
-    ((HttpClientCodec) upstream.pipeline().get("http")).prepareUpgradeFrom(null);
+    ((HttpClientCodec) upstream.channel().pipeline().get("http")).prepareUpgradeFrom(null);
     HttpServerCodec codec = (HttpServerCodec) ctx.pipeline().get(HTTP);
     ctx.writeAndFlush(r)
         .addListener(
@@ -377,11 +440,57 @@ final class Interceptor extends HttpRelay {
     ctx.channel().config().setAutoRead(true);
   }
 
-  private void upstreamClosed(Channel ch) {
-    if (ch != upstream) {
+  // ---- what the upstream connection reports (UpstreamPool.Owner) ----
+
+  @Override
+  public void fromUpstream(UpstreamPool.Connection c, Object msg) {
+    if (c != upstream) {
+      ReferenceCountUtil.release(msg);
       return;
     }
+    if (msg instanceof HttpObject) {
+      retry = null; // the origin answered: this connection was alive
+    }
+    fromUpstream(msg);
+  }
+
+  @Override
+  public void upstreamReadComplete(UpstreamPool.Connection c) {
+    if (c == upstream) {
+      upstreamReadComplete(c.channel());
+    }
+  }
+
+  @Override
+  public void upstreamWritabilityChanged(UpstreamPool.Connection c) {
+    updateAutoRead();
+  }
+
+  @Override
+  public void upstreamIdle(UpstreamPool.Connection c) {
+    if (c != upstream || current == null || responseStarted) {
+      c.channel().close(); // a handshake or a response that stalled half way, or a quiet WebSocket
+      return;
+    }
+    dropUpstream();
+    discarding = !requestDone;
+    answer(text(HttpResponseStatus.GATEWAY_TIMEOUT, "webfilter: the web site did not answer in time\n"));
+    drain();
+  }
+
+  @Override
+  public void upstreamClosed(UpstreamPool.Connection c) {
+    if (c != upstream) {
+      return; // one still opening reports through its handshake
+    }
     upstream = null;
+    if (retry != null && requestDone && !closed && current != null && !responseStarted) {
+      // a pooled connection the origin had closed: the request never arrived; send it again
+      pendingHead = copyOf(retry);
+      retry = null;
+      connect();
+      return;
+    }
     upstreamGone();
   }
 
@@ -399,51 +508,5 @@ final class Interceptor extends HttpRelay {
     LOG.debug("intercepted tunnel to {} failed: {}", host, cause.toString());
     BufferMemoryAlarm.check(cause);
     ctx.close();
-  }
-
-  /** The upstream side, on the client's event loop. */
-  private final class Upstream extends ChannelInboundHandlerAdapter {
-    @Override
-    public void userEventTriggered(ChannelHandlerContext uctx, Object evt) {
-      if (evt instanceof SslHandshakeCompletionEvent e) {
-        if (e.isSuccess()) {
-          upstreamReady(uctx.channel());
-        } else {
-          upstreamFailed(uctx.channel(), e.cause());
-        }
-      }
-      ReferenceCountUtil.release(evt);
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext uctx, Object msg) {
-      fromUpstream(msg);
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext uctx) {
-      upstreamReadComplete(uctx.channel());
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext uctx) {
-      updateAutoRead();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext uctx) {
-      if (connecting) {
-        upstreamFailed(uctx.channel(), new java.io.IOException("closed during the TLS handshake"));
-      } else {
-        upstreamClosed(uctx.channel());
-      }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext uctx, Throwable cause) {
-      LOG.debug("upstream {}:{}: {}", host, port, cause.toString());
-      BufferMemoryAlarm.check(cause);
-      uctx.close();
-    }
   }
 }

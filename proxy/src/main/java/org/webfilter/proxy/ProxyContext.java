@@ -25,6 +25,8 @@ final class ProxyContext {
   final String viaName;
   /** TLS interception (the school CA, leaf certificates); null when off. */
   final Interception interception;
+  /** Idle upstream connections, plain and TLS, for every client connection and tunnel. */
+  final UpstreamPool pool;
   private volatile InetSocketAddress bound;
   private volatile String pacHost;
 
@@ -51,6 +53,7 @@ final class ProxyContext {
     this.resolver = resolver;
     this.viaName = viaName;
     this.interception = interception;
+    this.pool = new UpstreamPool(options);
   }
 
   /** Called once the server is listening: the real port, and how PAC files name us by default. */

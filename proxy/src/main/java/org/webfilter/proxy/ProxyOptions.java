@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.webfilter.policy.config.ProxyLimits;
+import org.webfilter.policy.config.UpstreamSettings;
 
 /**
  * What the proxy enforces beyond the policy's decisions: which roles get the circumvention checks
@@ -29,7 +31,11 @@ import java.util.function.Predicate;
  * @param idleTimeout a connection (or tunnel) with no traffic either way is closed (default 70 s)
  * @param headerTimeout a request head, or a tunnel's TLS ClientHello, must arrive within this time
  *     of its first byte (slowloris defence, default 10 s)
- * @param connectTimeout for a tunnel's upstream connection (default 15 s)
+ * @param connectTimeout for an upstream connection (default 15 s)
+ * @param upstreamIdleKeep an idle upstream connection kept for longer is not reused (default 10 s;
+ *     see {@link UpstreamPool})
+ * @param upstreamIdlePerOrigin idle upstream connections kept per origin and event loop; more are
+ *     closed, 0 keeps none (default 32)
  * @param interception TLS interception: which roles, the CA directory, the do-not-decrypt list
  *     (default: {@link TlsInterception#off()})
  */
@@ -44,6 +50,8 @@ public record ProxyOptions(
     Duration idleTimeout,
     Duration headerTimeout,
     Duration connectTimeout,
+    Duration upstreamIdleKeep,
+    int upstreamIdlePerOrigin,
     TlsInterception interception) {
 
   public ProxyOptions {
@@ -60,64 +68,93 @@ public record ProxyOptions(
     positive(idleTimeout, "idleTimeout");
     positive(headerTimeout, "headerTimeout");
     positive(connectTimeout, "connectTimeout");
+    positive(upstreamIdleKeep, "upstreamIdleKeep");
+    check(upstreamIdlePerOrigin >= 0, "upstreamIdlePerOrigin", upstreamIdlePerOrigin, ">= 0");
     Objects.requireNonNull(interception, "interception");
   }
 
-  /** The defaults documented on each component. */
+  /**
+   * The defaults documented on each component; limits and pool sizes are those of the
+   * configuration ({@link ProxyLimits#DEFAULTS}, {@link UpstreamSettings#DEFAULTS}).
+   */
   public static ProxyOptions defaults() {
+    ProxyLimits l = ProxyLimits.DEFAULTS;
+    UpstreamSettings u = UpstreamSettings.DEFAULTS;
     return new ProxyOptions(
         role -> true,
         role -> false,
         Set.of(443),
-        8192,
-        16384,
-        100,
-        256,
-        Duration.ofSeconds(70),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(15),
+        l.maxRequestLine(),
+        l.maxHeaderBytes(),
+        l.maxHeaderCount(),
+        l.maxConnectionsPerClient(),
+        l.idleTimeout(),
+        l.headerTimeout(),
+        l.connectTimeout(),
+        u.idleKeep(),
+        u.idlePerOrigin(),
         TlsInterception.off());
+  }
+
+  /** The {@code proxy.limits} of the configuration. */
+  public ProxyOptions withLimits(ProxyLimits l) {
+    return withLimits(l.maxRequestLine(), l.maxHeaderBytes(), l.maxHeaderCount())
+        .withMaxConnectionsPerClient(l.maxConnectionsPerClient())
+        .withTimeouts(l.idleTimeout(), l.headerTimeout(), l.connectTimeout());
+  }
+
+  /** The {@code proxy.upstream} settings of the configuration. */
+  public ProxyOptions withUpstreamPool(UpstreamSettings u) {
+    return withUpstreamPool(u.idleKeep(), u.idlePerOrigin());
+  }
+
+  public ProxyOptions withUpstreamPool(Duration idleKeep, int idlePerOrigin) {
+    return new ProxyOptions(
+        restrictRole, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
+        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout, idleKeep, idlePerOrigin,
+        interception);
   }
 
   public ProxyOptions withRestrictRole(Predicate<String> p) {
     return new ProxyOptions(
         p, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
         maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout,
-        interception);
+        upstreamIdleKeep, upstreamIdlePerOrigin, interception);
   }
 
   public ProxyOptions withSafeSearchRole(Predicate<String> p) {
     return new ProxyOptions(
         restrictRole, p, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
         maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout,
-        interception);
+        upstreamIdleKeep, upstreamIdlePerOrigin, interception);
   }
 
   public ProxyOptions withConnectPorts(Set<Integer> ports) {
     return new ProxyOptions(
         restrictRole, safeSearchRole, ports, maxRequestLine, maxHeaderBytes, maxHeaderCount,
         maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout,
-        interception);
+        upstreamIdleKeep, upstreamIdlePerOrigin, interception);
   }
 
   public ProxyOptions withLimits(int maxRequestLine, int maxHeaderBytes, int maxHeaderCount) {
     return new ProxyOptions(
         restrictRole, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
         maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout,
-        interception);
+        upstreamIdleKeep, upstreamIdlePerOrigin, interception);
   }
 
   public ProxyOptions withMaxConnectionsPerClient(int n) {
     return new ProxyOptions(
         restrictRole, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
         n, idleTimeout, headerTimeout, connectTimeout,
-        interception);
+        upstreamIdleKeep, upstreamIdlePerOrigin, interception);
   }
 
   public ProxyOptions withTimeouts(Duration idle, Duration header, Duration connect) {
     return new ProxyOptions(
         restrictRole, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
-        maxConnectionsPerClient, idle, header, connect, interception);
+        maxConnectionsPerClient, idle, header, connect, upstreamIdleKeep, upstreamIdlePerOrigin,
+        interception);
   }
 
   /**
@@ -134,7 +171,8 @@ public record ProxyOptions(
   public ProxyOptions withInterception(TlsInterception t) {
     return new ProxyOptions(
         restrictRole, safeSearchRole, connectPorts, maxRequestLine, maxHeaderBytes, maxHeaderCount,
-        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout, t);
+        maxConnectionsPerClient, idleTimeout, headerTimeout, connectTimeout, upstreamIdleKeep,
+        upstreamIdlePerOrigin, t);
   }
 
   /** Hosts tunnelled undecrypted in addition to {@link TlsInterception#DEFAULT_DO_NOT_DECRYPT}. */

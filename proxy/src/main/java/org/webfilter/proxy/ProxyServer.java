@@ -139,7 +139,6 @@ public final class ProxyServer implements AutoCloseable {
             via,
             interception);
     ConnectionLimiter limiter = new ConnectionLimiter(options.maxConnectionsPerClient());
-    UpstreamPool pool = new UpstreamPool();
     EventLoopGroup acceptor = Transport.group(1, daemonThreads("webfilter-accept"));
     EventLoopGroup loops = Transport.group(workerThreads, daemonThreads("webfilter-loop"));
     Channel server;
@@ -161,7 +160,7 @@ public final class ProxyServer implements AutoCloseable {
                                   options,
                                   limiter,
                                   () -> new LoginGate(policy),
-                                  () -> new ClientSession(context, pool)));
+                                  () -> new ClientSession(context)));
                     }
                   })
               .bind(new InetSocketAddress(bindAddress(settings.bind()), settings.port()))

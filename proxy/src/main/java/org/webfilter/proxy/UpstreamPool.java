@@ -13,43 +13,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Idle keep-alive connections to origin servers, kept per event loop and per {@code host:port}, so
- * a client that opens a new connection per request (or many pupils visiting the same site) does not
- * cost a new upstream connection each time.
+ * Idle keep-alive connections to origin servers, kept per event loop and per {@link UpstreamKey}
+ * (plain or TLS, server name, host, port), so a client that opens a new connection (or a new
+ * intercepted tunnel) per request, or many pupils visiting the same site, does not cost a new
+ * upstream connection, and for HTTPS a new TLS handshake, each time.
  *
  * <p>A connection belongs to the event loop it was opened on, the loop of the client it first
  * served; it is only ever used by clients of that loop, so the pool needs no locks. A connection
- * idle for longer than {@link #MAX_IDLE_MILLIS} is not reused (origins close idle connections
- * after 5-75 s, and a request sent on a connection the origin is closing is lost); whoever takes
+ * idle for longer than {@link ProxyOptions#upstreamIdleKeep()} is not reused (origins close idle
+ * connections after 5-75 s, and a request sent on a connection the origin is closing is lost), and
+ * at most {@link ProxyOptions#upstreamIdlePerOrigin()} are kept per origin; whoever takes
  * one from the pool must be ready for it to close before the first response byte, and retry once
- * on a new connection ({@link ClientSession} does, for requests without a body).
+ * on a new connection ({@link ClientSession} and {@link Interceptor} do, for requests without a
+ * body). Only a connection whose last response was read whole, with both ends keeping it alive, is
+ * given back; for TLS only one whose handshake, certificate check included, succeeded.
  */
 final class UpstreamPool {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamPool.class);
-  static final long MAX_IDLE_MILLIS = 10_000;
+  private final long maxIdleNanos;
   /** Idle connections kept per origin and event loop; more are closed. */
-  static final int MAX_PER_ORIGIN = 32;
+  private final int maxPerOrigin;
 
-  private final FastThreadLocal<Map<String, ArrayDeque<Connection>>> idle =
+  private final FastThreadLocal<Map<UpstreamKey, ArrayDeque<Connection>>> idle =
       new FastThreadLocal<>() {
         @Override
-        protected Map<String, ArrayDeque<Connection>> initialValue() {
+        protected Map<UpstreamKey, ArrayDeque<Connection>> initialValue() {
           return new HashMap<>();
         }
       };
 
+  UpstreamPool(ProxyOptions options) {
+    this.maxIdleNanos = options.upstreamIdleKeep().toNanos();
+    this.maxPerOrigin = options.upstreamIdlePerOrigin();
+  }
+
   /**
-   * An idle connection to {@code key} ({@code host:port}) on the calling event loop, now owned by
-   * {@code owner}; null when there is none.
+   * An idle connection to {@code key} on the calling event loop, now owned by {@code owner}; null
+   * when there is none.
    */
-  Connection take(String key, Owner owner) {
+  Connection take(UpstreamKey key, Owner owner) {
     ArrayDeque<Connection> q = idle.get().get(key);
     if (q == null) {
       return null;
     }
     long now = System.nanoTime();
     for (Connection c; (c = q.pollLast()) != null; ) { // the most recently used: least likely closed
-      if (c.channel.isActive() && (now - c.idleSince) / 1_000_000 < MAX_IDLE_MILLIS) {
+      if (usable(c, now)) {
         c.owner = owner;
         c.pooled = false;
         return c;
@@ -60,6 +69,30 @@ final class UpstreamPool {
     return null;
   }
 
+  /**
+   * {@code c} itself, still idle in the pool and fresh enough, now owned by {@code owner}; null
+   * otherwise. For the client that gave it back, to send a request with a body on the connection
+   * it just used, as it would have without a pool: such a request cannot be sent again, so it never
+   * takes just any pooled connection.
+   */
+  Connection reclaim(Connection c, Owner owner) {
+    if (c == null || !c.pooled) {
+      return null;
+    }
+    c.pooled = false;
+    forget(c);
+    if (!usable(c, System.nanoTime())) {
+      c.channel.close();
+      return null;
+    }
+    c.owner = owner;
+    return c;
+  }
+
+  private boolean usable(Connection c, long now) {
+    return c.channel.isActive() && now - c.idleSince < maxIdleNanos;
+  }
+
   /** Takes back a connection whose last response is complete, on its own event loop. */
   void give(Connection c) {
     c.owner = null;
@@ -67,7 +100,7 @@ final class UpstreamPool {
       return;
     }
     ArrayDeque<Connection> q = idle.get().computeIfAbsent(c.key, k -> new ArrayDeque<>());
-    if (q.size() >= MAX_PER_ORIGIN) {
+    if (q.size() >= maxPerOrigin) {
       c.channel.close();
       return;
     }
@@ -88,7 +121,7 @@ final class UpstreamPool {
   }
 
   /** Makes the handler for a new connection to {@code key}, owned by {@code owner}. */
-  Connection connection(String key, Owner owner) {
+  Connection connection(UpstreamKey key, Owner owner) {
     return new Connection(key, owner);
   }
 
@@ -108,13 +141,13 @@ final class UpstreamPool {
 
   /** The last handler of an upstream connection: passes everything to its current owner. */
   final class Connection extends ChannelInboundHandlerAdapter {
-    final String key;
+    final UpstreamKey key;
     private Channel channel;
     private Owner owner;
     private boolean pooled;
     private long idleSince;
 
-    private Connection(String key, Owner owner) {
+    private Connection(UpstreamKey key, Owner owner) {
       this.key = key;
       this.owner = owner;
     }

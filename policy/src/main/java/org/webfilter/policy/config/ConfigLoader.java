@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
@@ -40,7 +41,12 @@ public final class ConfigLoader {
   private static final Set<String> TOP =
       Set.of("data-dir", "proxy", "ui", "kafka", "lists", "identity", "users-file", "roles", "alerts",
           "time-zone", "term-dates");
-  private static final Set<String> PROXY = Set.of("bind", "port", "allowed-networks", "resolve", "node-name", "connect-ports");
+  private static final Set<String> PROXY =
+      Set.of("bind", "port", "allowed-networks", "resolve", "node-name", "connect-ports", "limits", "upstream");
+  private static final Set<String> LIMITS =
+      Set.of("max-request-line", "max-header-bytes", "max-header-count", "max-connections-per-client",
+          "idle-timeout-seconds", "header-timeout-seconds", "connect-timeout-seconds");
+  private static final Set<String> UPSTREAM = Set.of("idle-keep-seconds", "idle-per-origin");
   private static final Set<String> UI = Set.of("bind", "port", "retention-days");
   private static final Set<String> KAFKA = Set.of("bootstrap", "topics", "properties");
   private static final Set<String> TOPICS = Set.of("access", "alerts", "partitions", "replication-factor");
@@ -192,7 +198,37 @@ public final class ConfigLoader {
             ? new java.util.TreeSet<>(
                 y.parsedList(m.get("connect-ports"), "proxy.connect-ports", ConfigLoader::port))
             : ProxySettings.DEFAULT_CONNECT_PORTS;
-    return new ProxySettings(bind, port, allowed, resolve, nodeName, connectPorts);
+    return new ProxySettings(bind, port, allowed, resolve, nodeName, connectPorts,
+        limits(y, m.get("limits")), upstream(y, m.get("upstream")));
+  }
+
+  /** {@code proxy.limits}; the bounds keep a typo from making the proxy useless or defenceless. */
+  private static ProxyLimits limits(YamlReader y, Node node) {
+    Map<String, Node> m = y.mapping(node, "proxy.limits", LIMITS);
+    ProxyLimits d = ProxyLimits.DEFAULTS;
+    return new ProxyLimits(
+        y.integer(m.get("max-request-line"), "proxy.limits.max-request-line", d.maxRequestLine(), 256, 1 << 20),
+        y.integer(m.get("max-header-bytes"), "proxy.limits.max-header-bytes", d.maxHeaderBytes(), 1024, 1 << 20),
+        y.integer(m.get("max-header-count"), "proxy.limits.max-header-count", d.maxHeaderCount(), 8, 10_000),
+        y.integer(m.get("max-connections-per-client"), "proxy.limits.max-connections-per-client",
+            d.maxConnectionsPerClient(), 1, 1_000_000),
+        seconds(y, m.get("idle-timeout-seconds"), "proxy.limits.idle-timeout-seconds", d.idleTimeout(), 86_400),
+        seconds(y, m.get("header-timeout-seconds"), "proxy.limits.header-timeout-seconds", d.headerTimeout(), 3600),
+        seconds(y, m.get("connect-timeout-seconds"), "proxy.limits.connect-timeout-seconds", d.connectTimeout(),
+            600));
+  }
+
+  private static UpstreamSettings upstream(YamlReader y, Node node) {
+    Map<String, Node> m = y.mapping(node, "proxy.upstream", UPSTREAM);
+    UpstreamSettings d = UpstreamSettings.DEFAULTS;
+    return new UpstreamSettings(
+        seconds(y, m.get("idle-keep-seconds"), "proxy.upstream.idle-keep-seconds", d.idleKeep(), 3600),
+        y.integer(m.get("idle-per-origin"), "proxy.upstream.idle-per-origin", d.idlePerOrigin(), 0, 10_000));
+  }
+
+  /** A whole number of seconds, 1 to {@code max}, like the other {@code -seconds} keys. */
+  private static Duration seconds(YamlReader y, Node node, String path, Duration dflt, int max) {
+    return Duration.ofSeconds(y.integer(node, path, (int) dflt.toSeconds(), 1, max));
   }
 
   private static Integer port(String s) {

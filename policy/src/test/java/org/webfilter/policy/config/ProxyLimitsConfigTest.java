@@ -1,0 +1,91 @@
+package org.webfilter.policy.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code proxy.limits} and {@code proxy.upstream}: read, defaulted, and refused when out of range. */
+class ProxyLimitsConfigTest {
+  private static final String ROLES = "roles: {pupil: {block-categories: [adult]}}";
+
+  @TempDir Path dir;
+
+  private Path write(String... lines) throws IOException {
+    Path p = dir.resolve("webfilter.yaml");
+    Files.write(p, List.of(lines));
+    return p;
+  }
+
+  @Test
+  void absent_givesTheDefaults() throws Exception {
+    ProxySettings p = ConfigLoader.load(write("proxy: {port: 3129}", ROLES)).proxy();
+    assertEquals(
+        new ProxyLimits(
+            8192, 16384, 100, 256, Duration.ofSeconds(70), Duration.ofSeconds(10), Duration.ofSeconds(15)),
+        p.limits());
+    assertEquals(new UpstreamSettings(Duration.ofSeconds(10), 32), p.upstream());
+  }
+
+  @Test
+  void everyKey_isRead() throws Exception {
+    Path f =
+        write(
+            "proxy:",
+            "  limits:",
+            "    max-request-line: 4096",
+            "    max-header-bytes: 8192",
+            "    max-header-count: 50",
+            "    max-connections-per-client: 64",
+            "    idle-timeout-seconds: 120",
+            "    header-timeout-seconds: 5",
+            "    connect-timeout-seconds: 7",
+            "  upstream:",
+            "    idle-keep-seconds: 4",
+            "    idle-per-origin: 0",
+            ROLES);
+    ProxySettings p = ConfigLoader.load(f).proxy();
+    assertEquals(
+        new ProxyLimits(
+            4096, 8192, 50, 64, Duration.ofSeconds(120), Duration.ofSeconds(5), Duration.ofSeconds(7)),
+        p.limits());
+    assertEquals(new UpstreamSettings(Duration.ofSeconds(4), 0), p.upstream());
+  }
+
+  @ParameterizedTest(name = "{0}.{1}: {2}")
+  @CsvSource({
+    "limits, max-request-line, 100, 256-1048576",
+    "limits, max-header-bytes, 2000000, 1024-1048576",
+    "limits, max-header-count, 7, 8-10000",
+    "limits, max-connections-per-client, 0, 1-1000000",
+    "limits, idle-timeout-seconds, -3, 1-86400",
+    "limits, header-timeout-seconds, 0, 1-3600",
+    "limits, connect-timeout-seconds, 10s, 1-600",
+    "upstream, idle-keep-seconds, 0, 1-3600",
+    "upstream, idle-per-origin, -1, 0-10000",
+  })
+  void badValue_isAnErrorNamingTheKeyAndLine(String section, String key, String value, String expected)
+      throws Exception {
+    Path f = write("proxy:", "  " + section + ":", "    " + key + ": " + value, ROLES);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertEquals(
+        List.of(f + ":3: proxy." + section + "." + key + ": " + value + " (expected: " + expected + ")"),
+        e.errors().stream().map(ConfigError::toString).toList());
+  }
+
+  @Test
+  void unknownKey_isAnError() throws Exception {
+    Path f = write("proxy:", "  upstream:", "    idle-keep: 5", ROLES);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertEquals(1, e.errors().size(), e.getMessage());
+    assertEquals("proxy.upstream.idle-keep", e.errors().get(0).key());
+  }
+}

@@ -1,0 +1,150 @@
+package org.webfilter.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.OptionalSslHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An HTTP/1.1 keep-alive origin on Netty that counts the TCP connections it accepts and how many
+ * are still open, so a test can see upstream reuse from the origin's side. With an {@link
+ * SslContext} it speaks TLS or plain HTTP on the same port (whichever the client starts with).
+ *
+ * <p>Each answer is {@code 200 "<path> tls=<true|false> conn=<n>"}, {@code n} numbering the
+ * connection. {@code /drop-next} answers, then closes the connection when the next request
+ * arrives on it, unanswered (an origin closing an idle connection just as the proxy reuses it);
+ * {@code /close-now} answers and closes at once, without saying so (an origin that times idle
+ * connections out quickly). {@code /ws} answers {@code 101 Switching Protocols} (its {@code
+ * X-Connection} header numbering the connection) and then echoes every byte.
+ */
+final class CountingOrigin implements AutoCloseable {
+  private static final AttributeKey<Integer> NUMBER = AttributeKey.valueOf("connection-number");
+  private static final AttributeKey<Boolean> DROP_NEXT = AttributeKey.valueOf("drop-next");
+
+  final AtomicInteger accepted = new AtomicInteger();
+  private final ConcurrentHashMap<Channel, Boolean> open = new ConcurrentHashMap<>();
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final Channel server;
+
+  CountingOrigin(SslContext tls) {
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.attr(NUMBER).set(accepted.incrementAndGet());
+                    open.put(ch, true);
+                    ch.closeFuture().addListener(f -> open.remove(ch));
+                    if (tls != null) {
+                      ch.pipeline().addLast(new OptionalSslHandler(tls));
+                    }
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpObjectAggregator(1 << 20))
+                        .addLast(new Answer());
+                  }
+                })
+            .bind("127.0.0.1", 0)
+            .syncUninterruptibly()
+            .channel();
+  }
+
+  int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /** Connections accepted and not yet closed by either side. */
+  int open() {
+    return open.size();
+  }
+
+  private static final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      Channel ch = ctx.channel();
+      if (Boolean.TRUE.equals(ch.attr(DROP_NEXT).get())) {
+        ctx.close();
+        return;
+      }
+      String path = req.uri();
+      if (path.equals("/ws")) {
+        upgrade(ctx);
+        return;
+      }
+      boolean tls = ch.pipeline().get(SslHandler.class) != null;
+      ByteBuf body =
+          Unpooled.copiedBuffer(
+              path + " tls=" + tls + " conn=" + ch.attr(NUMBER).get(), StandardCharsets.UTF_8);
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+      ch.attr(DROP_NEXT).set(path.equals("/drop-next"));
+      if (path.equals("/close-now")) {
+        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+      } else {
+        ctx.writeAndFlush(r);
+      }
+    }
+  }
+
+  /** Answers 101, then the connection is an echo: HTTP handlers out, bytes back as they come. */
+  private static void upgrade(ChannelHandlerContext ctx) {
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+    r.headers()
+        .set(HttpHeaderNames.CONNECTION, "Upgrade")
+        .set(HttpHeaderNames.UPGRADE, "websocket")
+        .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+        .set("X-Connection", ctx.channel().attr(NUMBER).get());
+    ChannelPipeline p = ctx.pipeline();
+    ctx.writeAndFlush(r)
+        .addListener(
+            f -> {
+              p.remove(HttpObjectAggregator.class);
+              p.remove(HttpServerCodec.class);
+              p.addLast(
+                  new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext c, Object msg) {
+                      c.writeAndFlush(msg);
+                    }
+                  });
+              p.remove(Answer.class);
+            });
+  }
+
+  @Override
+  public void close() {
+    server.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
