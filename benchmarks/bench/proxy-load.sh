@@ -28,10 +28,13 @@
 #   1k-close      1 KiB page, "Connection: close" sent        (wrk: a new connection per request)
 #   100k          100 KiB responses, keep-alive                (wrk)
 #   tunnel        CONNECT + TLS + keep-alive GETs of 1 KiB    (TunnelLoad.java; wrk cannot CONNECT)
+#   tunnel-new    only when named in LOADS: a new CONNECT + TLS tunnel for every 1 KiB GET (latency
+#                 includes the CONNECT and the handshake), as browsers open tunnels
 #   1k-paced      1 KiB keep-alive, each connection pausing 10 ms between requests (~5,000 req/s
 #                 offered at 50 connections): latency added below saturation (p99 minus direct's)
-# Reported per run: req/s, MB/s, p50, p99, the proxy's RSS after the run (all its processes), and
-# req/s as a share of Squid's and of direct's in the same round.
+# Reported per run: req/s, MB/s, p50, p99, the proxy's RSS after the run (all its processes), the
+# proxy's CPU time per request (user + system, all its processes; for tunnels including the 3 s
+# warm-up), and req/s as a share of Squid's and of direct's in the same round.
 #
 # Environment: LOADS="1k-keepalive tunnel" runs only those loads; TARGETS="direct wf-proxy" measures
 # (and starts) only those targets, for quick experiments on a quieter machine; PIN=1 splits the cores:
@@ -40,6 +43,9 @@
 # proxy core); JFR_DIR=/some/dir records a JFR
 # profile (settings=profile) of each webfilter JVM for the whole run, written there on exit
 # (wf-proxy.jfr, wf-run.jfr); summarise with `jfr print --events jdk.ExecutionSample`.
+# INTERCEPT=1: webfilter decrypts the tunnels (the pupil role gets tls-interception; the webfilter JVMs
+# trust the origin's self-signed certificate through javax.net.ssl.trustStore), so the tunnel loads
+# measure TLS interception; Squid and wf-noev still only relay the bytes.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bench="$here/benchmarks/bench"
@@ -85,6 +91,12 @@ head -c 102400 /dev/zero | tr '\0' 'x' > "$work/www/100k.html"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
   -subj "/CN=origin.test" -addext "subjectAltName=DNS:origin.test" \
   -keyout "$work/origin.key" -out "$work/origin.crt" 2>/dev/null
+trust_opts=()
+if [ -n "${INTERCEPT:-}" ]; then
+  keytool -importcert -noprompt -alias origin -file "$work/origin.crt" -keystore "$work/trust.p12" \
+    -storetype PKCS12 -storepass changeit > /dev/null 2>&1
+  trust_opts=(-Djavax.net.ssl.trustStore="$work/trust.p12" -Djavax.net.ssl.trustStorePassword=changeit)
+fi
 cat > "$work/nginx.conf" <<NGINX
 worker_processes 1; daemon on; pid $work/nginx.pid; error_log $work/nginx.err;
 events { worker_connections 8192; }
@@ -147,6 +159,8 @@ fi
 # --- webfilter: a copy of the shipped conf/ that lets pupils tunnel to the TLS origin's port ----
 cp -r "$here/conf" "$work/conf"
 sed -i "s|^  resolve: {}|  resolve: {}\n  connect-ports: [443, $tls_port]|" "$work/conf/webfilter.yaml"
+[ -z "${INTERCEPT:-}" ] || sed -i '/^  pupil:$/,/^    extends:/ s|^    extends: pupil-secondary$|&\n    tls-interception: true|' \
+  "$work/conf/webfilter.yaml"
 lists=()
 for root in "$data/ut1" "$data"/hosts/*; do [ -d "$root" ] && lists+=(--lists "$root"); done
 common=(--config "$work/conf/webfilter.yaml" --resolve origin.test=127.0.0.1 "${lists[@]}")
@@ -156,19 +170,19 @@ if wanted wf-proxy || wanted wf-alt; then
   "${rest_on[@]}" java -Xmx512m -cp "$jar" "$bench/Broker.java" "$work/broker" $broker_port $controller_port \
     > "$work/broker.out" 2> "$work/broker.out.err" & pids+=($!)
   wait_for "$work/broker.out" "broker ready" broker
-  "${proxy_on[@]}" $(wf_java proxy) $(jfr wf-proxy) -jar "$jar" proxy "${common[@]}" --data-dir "$work/wfp" --proxy-port $wfp_port \
+  "${proxy_on[@]}" $(wf_java proxy) "${trust_opts[@]}" $(jfr wf-proxy) -jar "$jar" proxy "${common[@]}" --data-dir "$work/wfp" --proxy-port $wfp_port \
     --kafka 127.0.0.1:$broker_port > "$work/wfp.out" 2> "$work/wfp.out.err" & pids+=($!)
   wfp_pid=$!
 fi
 if wanted wf-alt; then
   # shellcheck disable=SC2086 # ALT_OPTS is a list of options
-  "${proxy_on[@]}" env MALLOC_ARENA_MAX=2 java $ALT_OPTS $(jfr wf-alt) -jar "${ALT_JAR:-$jar}" proxy "${common[@]}" \
+  "${proxy_on[@]}" env MALLOC_ARENA_MAX=2 java $ALT_OPTS "${trust_opts[@]}" $(jfr wf-alt) -jar "${ALT_JAR:-$jar}" proxy "${common[@]}" \
     --data-dir "$work/wfa" --proxy-port $wfa_port --kafka 127.0.0.1:$broker_port \
     > "$work/wfa.out" 2> "$work/wfa.out.err" & pids+=($!)
   wfa_pid=$!
 fi
 if wanted wf-run; then
-  "${proxy_on[@]}" $(wf_java run) $(jfr wf-run) -jar "$jar" run "${common[@]}" --data-dir "$work/wfr" --proxy-port $wfr_port \
+  "${proxy_on[@]}" $(wf_java run) "${trust_opts[@]}" $(jfr wf-run) -jar "$jar" run "${common[@]}" --data-dir "$work/wfr" --proxy-port $wfr_port \
     --ui-port 0 > "$work/wfr.out" 2> "$work/wfr.out.err" & pids+=($!)
   wfr_pid=$!
 fi
@@ -183,14 +197,27 @@ fi
 ! wanted wf-alt || wait_for "$work/wfa.out" "webfilter ready" "webfilter proxy (ALT_OPTS)"
 
 port_of() { case $1 in squid) echo $squid_port;; wf-proxy) echo $wfp_port;; wf-noev) echo $wfn_port;; wf-run) echo $wfr_port;; wf-alt) echo $wfa_port;; relay) echo $relay_port;; esac; }
-rss_mb() { # total RSS of a process and its descendants, MB
-  local p=$1 kids total=0
-  case $p in squid) p=$(cat "$work/squid.pid");; wf-proxy) p=$wfp_pid;; wf-noev) p=$wfn_pid;; wf-run) p=$wfr_pid;; wf-alt) p=$wfa_pid;; relay) p=$(cat "$work/relay.pid");; direct) echo -; return;; esac
-  for q in $p $(pgrep -P "$p" || true) $(for c in $(pgrep -P "$p" || true); do pgrep -P "$c" || true; done); do
+processes() { # target -> its process and their descendants (Squid's and nginx's workers)
+  local p
+  case $1 in squid) p=$(cat "$work/squid.pid");; wf-proxy) p=$wfp_pid;; wf-noev) p=$wfn_pid;; wf-run) p=$wfr_pid;; wf-alt) p=$wfa_pid;; relay) p=$(cat "$work/relay.pid");; *) return;; esac
+  echo $p $(pgrep -P "$p" || true) $(for c in $(pgrep -P "$p" || true); do pgrep -P "$c" || true; done)
+}
+rss_mb() { # total RSS of a target's processes, MB
+  local total=0
+  [ "$1" = direct ] && { echo -; return; }
+  for q in $(processes "$1"); do
     total=$((total + $(awk '/VmRSS/ {print $2}' "/proc/$q/status" 2>/dev/null || echo 0)))
   done
   echo $((total / 1024))
 }
+cpu_ticks() { # CPU time (user + system, clock ticks) of a target's processes so far
+  local total=0
+  for q in $(processes "$1"); do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$q/stat" 2>/dev/null || echo 0)))
+  done
+  echo $total
+}
+hz=$(getconf CLK_TCK)
 
 cat > "$work/keepalive.lua" <<'LUA'
 LUA
@@ -221,14 +248,17 @@ to_ms() { # wrk's latency (e.g. 812.00us, 2.34ms, 1.02s) in ms
         m=(u=="s")?1000:(u=="ms")?1:(u=="us")?0.001:1; printf "%.2f", v*m}' <<< "$1"
 }
 
-measure() { # load target -> "rps mbs p50 p99 p99.9"
-  local load=$1 target=$2 port url lua out
+measure() { # load target -> "rps mbs p50 p99 p99.9 cpu-us-per-request"
+  local load=$1 target=$2 port url lua out cpu0 requests
   port=$(port_of "$target")
-  if [ "$load" = tunnel ]; then
-    local via=direct; [ "$target" = direct ] || via=127.0.0.1:$port
+  if [ "$load" = tunnel ] || [ "$load" = tunnel-new ]; then
+    local via=direct per_tunnel=; [ "$target" = direct ] || via=127.0.0.1:$port
+    [ "$load" = tunnel-new ] && per_tunnel=1
+    cpu0=$(cpu_ticks "$target")
     "${rest_on[@]}" java -Xmx256m "$bench/TunnelLoad.java" $via origin.test $tls_port /1k.html \
-      "$conns" "$duration" 3 > "$work/out.txt" 2>&1
-    awk '{print $1, $3, $6, $9, "-"}' "$work/out.txt"
+      "$conns" "$duration" 3 $per_tunnel > "$work/out.txt" 2>&1
+    echo "$(awk '{print $1, $3, $6, $9, "-"}' "$work/out.txt")" \
+      "$(per_request "$target" "$cpu0" "$(awk '{print $NF}' "$work/out.txt")")"
     return
   fi
   case $load in 1k-keepalive) lua=keepalive-1k;; 1k-close) lua=close-1k;; 100k) lua=keepalive-100k;;
@@ -236,12 +266,19 @@ measure() { # load target -> "rps mbs p50 p99 p99.9"
   if [ "$target" = direct ]; then url=http://127.0.0.1:$origin_port; lua=$lua-direct
   else url=http://127.0.0.1:$port; lua=$lua-proxy; fi
   "${rest_on[@]}" wrk -t2 -c"$conns" -d3s -s "$work/$lua.lua" "$url" > /dev/null       # warm-up (JIT, connections)
+  cpu0=$(cpu_ticks "$target")
   "${rest_on[@]}" wrk -t2 -c"$conns" -d"${duration}s" --latency -s "$work/$lua.lua" "$url" > "$work/out.txt"
+  requests=$(awk '/requests in/ {print $1}' "$work/out.txt")
   echo "$(awk '/Requests\/sec/ {print $2}' "$work/out.txt")" \
     "$(to_mb "$(awk '/Transfer\/sec/ {print $2}' "$work/out.txt")")" \
     "$(to_ms "$(awk '$1=="50%" {print $2}' "$work/out.txt")")" \
     "$(to_ms "$(awk '$1=="99%" {print $2}' "$work/out.txt")")" \
-    "$(to_ms "$(awk '$1=="p99.9" {print $2}' "$work/out.txt")")"
+    "$(to_ms "$(awk '$1=="p99.9" {print $2}' "$work/out.txt")")" \
+    "$(per_request "$target" "$cpu0" "$requests")"
+}
+per_request() { # target cpu-ticks-before requests -> the target's CPU microseconds per request
+  [ "$1" = direct ] && { echo -; return; }
+  awk -v t="$(( $(cpu_ticks "$1") - $2 ))" -v n="$3" -v hz="$hz" 'BEGIN{if (n>0) printf "%.0f", t*1e6/hz/n; else print "-"}'
 }
 
 # sanity: every proxy relays both kinds before anything is measured
@@ -257,20 +294,21 @@ done
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); ${duration}s runs, $conns connections, $rounds rounds"
 echo "# squid: $(squid -v | head -1 | sed 's/.*Version //'), workers $squid_workers, access log on; lists from $data"
 [ -z "${ALT_OPTS:-}" ] || echo "# wf-alt: java $ALT_OPTS -jar ${ALT_JAR:-$jar}; wf-proxy: $(wf_java proxy)"
+[ -z "${INTERCEPT:-}" ] || echo "# INTERCEPT: webfilter (not wf-noev) decrypts the tunnels; Squid relays them"
 [ -z "${PIN:-}" ] || echo "# PIN: proxies on core ${proxy_on[2]}, clients, origin and broker on ${rest_on[2]}"
-printf "%-13s %-9s %5s %10s %8s %8s %8s %8s %7s %8s %8s\n" load target round req/s MB/s p50ms p99ms p99.9ms RSS_MB "/squid" "/direct"
+printf "%-13s %-9s %5s %10s %8s %8s %8s %8s %7s %7s %8s %8s\n" load target round req/s MB/s p50ms p99ms p99.9ms RSS_MB cpu_us "/squid" "/direct"
 for load in ${LOADS:-1k-keepalive 1k-close 100k tunnel 1k-paced}; do
   for round in $(seq 1 "$rounds"); do
     for target in direct relay squid wf-proxy wf-noev wf-run wf-alt; do
       wanted $target || continue
-      [ "$load" = tunnel ] && [ "$target" = relay ] && continue
-      read -r rps mbs p50 p99 p999 <<< "$(measure $load $target)"
+      [[ "$load" = tunnel* ]] && [ "$target" = relay ] && continue
+      read -r rps mbs p50 p99 p999 cpu <<< "$(measure $load $target)"
       [ "$target" = direct ] && direct_rps=$rps
       [ "$target" = squid ] && squid_rps=$rps
       ratio_s=$(awk -v a="$rps" -v b="${squid_rps:-0}" 'BEGIN{if (b>0) printf "%.2f", a/b; else print "-"}')
       ratio_d=$(awk -v a="$rps" -v b="${direct_rps:-0}" 'BEGIN{if (b>0) printf "%.2f", a/b; else print "-"}')
-      printf "%-13s %-9s %5s %10s %8s %8s %8s %8s %7s %8s %8s\n" \
-        $load $target $round "$rps" "$mbs" "$p50" "$p99" "$p999" "$(rss_mb $target)" "$ratio_s" "$ratio_d"
+      printf "%-13s %-9s %5s %10s %8s %8s %8s %8s %7s %7s %8s %8s\n" \
+        $load $target $round "$rps" "$mbs" "$p50" "$p99" "$p999" "$(rss_mb $target)" "$cpu" "$ratio_s" "$ratio_d"
     done
     squid_rps=0
   done
