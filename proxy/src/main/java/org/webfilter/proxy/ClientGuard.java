@@ -46,7 +46,10 @@ import java.util.function.Supplier;
  *       ClientSession} serves the requests.
  * </ul>
  *
- * Limits on sizes hold without buffering: bodies stream through chunk by chunk.
+ * Limits on sizes hold without buffering: bodies stream through chunk by chunk. Requests decrypted
+ * in an intercepted tunnel are decoded with the same settings ({@link #decoderConfig}) and get the
+ * same checks and answers ({@link #check}) from the {@link Interceptor}; only the head timer is
+ * the tunnel's own idle timeout there.
  */
 final class ClientGuard extends ChannelInboundHandlerAdapter {
   static final String NAME = "webfilter-guard";
@@ -162,16 +165,26 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
         .addListener(ChannelFutureListener.CLOSE);
   }
 
+  /**
+   * How every client request is decoded, plain or decrypted in an intercepted tunnel (where {@link
+   * Interceptor} gives it to an {@link io.netty.handler.codec.http.HttpServerCodec}).
+   */
+  static HttpDecoderConfig decoderConfig(ProxyOptions o) {
+    return new HttpDecoderConfig()
+        .setMaxInitialLineLength(o.maxRequestLine())
+        .setMaxHeaderSize(o.maxHeaderBytes())
+        .setMaxChunkSize(16 * 1024)
+        .setAllowDuplicateContentLengths(false)
+        .setStrictLineParsing(true)
+        // Content-Length with Transfer-Encoding refused also by a decoder that cannot be
+        // subclassed like StrictDecoder (HttpServerCodec's): said here, not left to Netty's default
+        .setUseRfc9112TransferEncoding(true);
+  }
+
   /** Netty's decoder with our limits, refusing what it would otherwise repair silently. */
   private static final class StrictDecoder extends HttpRequestDecoder {
     StrictDecoder(ProxyOptions o) {
-      super(
-          new HttpDecoderConfig()
-              .setMaxInitialLineLength(o.maxRequestLine())
-              .setMaxHeaderSize(o.maxHeaderBytes())
-              .setMaxChunkSize(16 * 1024)
-              .setAllowDuplicateContentLengths(false)
-              .setStrictLineParsing(true));
+      super(decoderConfig(o));
     }
 
     /** Netty would drop the Content-Length and go on; RFC 9112 §6.1 lets us refuse instead. */
@@ -193,25 +206,18 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
       }
       if (msg instanceof HttpRequest r) {
         cancelTimer();
-        String problem = problem(r);
-        if (problem != null) {
+        Refusal no = check(r, options.maxHeaderCount());
+        if (no != null) {
           refused = true;
           ReferenceCountUtil.release(msg);
-          Throwable cause = r.decoderResult().cause();
-          if (cause instanceof TooLongHttpLineException) {
-            refuse(ctx, 414, "URI Too Long", "the request line is too long\n");
-          } else if (cause instanceof TooLongHttpHeaderException || problem.equals("count")) {
-            refuse(ctx, 431, "Request Header Fields Too Large", "the request head is too large\n");
-          } else {
-            refuse(ctx, 400, "Bad Request", "malformed request (" + problem + ")\n");
-          }
+          refuse(ctx, no.status(), no.phrase(), no.text());
           return;
         }
       }
       if (msg instanceof HttpContent c && c.decoderResult().isFailure()) {
         refused = true;
         ReferenceCountUtil.release(msg);
-        refuse(ctx, 400, "Bad Request", "malformed request body (bad chunking)\n");
+        refuse(ctx, BAD_CHUNKING.status(), BAD_CHUNKING.phrase(), BAD_CHUNKING.text());
         return;
       }
       if (msg instanceof LastHttpContent) {
@@ -220,28 +226,53 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
     }
 
-    /** What is wrong with the request head, or null. */
-    private String problem(HttpRequest r) {
-      if (r.decoderResult().isFailure()) {
-        Throwable c = r.decoderResult().cause();
-        return c == null || c.getMessage() == null ? "unparsable" : sanitise(c.getMessage());
-      }
-      if (r.headers().size() > options.maxHeaderCount()) {
-        return "count";
-      }
-      List<String> hosts = r.headers().getAll(HttpHeaderNames.HOST);
-      if (hosts.size() > 1) {
-        return "several Host headers";
-      }
-      if (hosts.size() == 1 && !Authority.isValid(hosts.get(0))) {
-        return "invalid Host header";
-      }
-      List<String> te = r.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
-      if (!te.isEmpty() && (te.size() > 1 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
-        return "unsupported Transfer-Encoding";
-      }
+  }
+
+  /** The answer to a request that must not be forwarded: status, reason phrase, text. */
+  record Refusal(int status, String phrase, String text) {}
+
+  static final Refusal BAD_CHUNKING =
+      new Refusal(400, "Bad Request", "malformed request body (bad chunking)\n");
+
+  /**
+   * The checks every decoded client request head gets, plain or in an intercepted tunnel: what it
+   * must be answered with instead of being forwarded, or null.
+   */
+  static Refusal check(HttpRequest r, int maxHeaderCount) {
+    String problem = problem(r, maxHeaderCount);
+    if (problem == null) {
       return null;
     }
+    Throwable cause = r.decoderResult().cause();
+    if (cause instanceof TooLongHttpLineException) {
+      return new Refusal(414, "URI Too Long", "the request line is too long\n");
+    } else if (cause instanceof TooLongHttpHeaderException || problem.equals("count")) {
+      return new Refusal(431, "Request Header Fields Too Large", "the request head is too large\n");
+    }
+    return new Refusal(400, "Bad Request", "malformed request (" + problem + ")\n");
+  }
+
+  /** What is wrong with the request head, or null. */
+  private static String problem(HttpRequest r, int maxHeaderCount) {
+    if (r.decoderResult().isFailure()) {
+      Throwable c = r.decoderResult().cause();
+      return c == null || c.getMessage() == null ? "unparsable" : sanitise(c.getMessage());
+    }
+    if (r.headers().size() > maxHeaderCount) {
+      return "count";
+    }
+    List<String> hosts = r.headers().getAll(HttpHeaderNames.HOST);
+    if (hosts.size() > 1) {
+      return "several Host headers";
+    }
+    if (hosts.size() == 1 && !Authority.isValid(hosts.get(0))) {
+      return "invalid Host header";
+    }
+    List<String> te = r.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!te.isEmpty() && (te.size() > 1 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
+      return "unsupported Transfer-Encoding";
+    }
+    return null;
   }
 
   /** A decoder message for a response body: short, one line, nothing the client sent. */

@@ -161,6 +161,20 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
   }
 
   private void body(HttpContent c) {
+    if (c.decoderResult().isFailure()) {
+      // bad chunking, which only a tunnel's requests bring here (ClientGuard stops plain ones):
+      // the origin must not take the body as complete, and the client gets what a plain one gets
+      c.release();
+      dropUpstream();
+      if (responseStarted) {
+        ctx.close();
+      } else {
+        closeAfterResponse = true;
+        discarding = true;
+        answer(refusal(ClientGuard.BAD_CHUNKING));
+      }
+      return;
+    }
     boolean last = c instanceof LastHttpContent;
     current.addBytesIn(c.content().readableBytes());
     Channel up = upstream();
@@ -203,6 +217,12 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
     }
     ctx.writeAndFlush(r, ctx.voidPromise());
     maybeDone();
+  }
+
+  /** {@code no} as a response of ours, with the same status, phrase and text as ClientGuard's. */
+  final FullHttpResponse refusal(ClientGuard.Refusal no) {
+    return Responses.of(
+        new HttpResponseStatus(no.status(), no.phrase()), Responses.TEXT, "webfilter: " + no.text(), head);
   }
 
   final FullHttpResponse text(HttpResponseStatus status, String body) {

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -34,6 +33,9 @@ import org.webfilter.policy.Decision;
  * installs once the TLS server name is known. Each decrypted request is handled like a plain one:
  *
  * <ol>
+ *   <li>a request {@link ClientGuard} would refuse if it came in plain (too many header fields,
+ *       ambiguous body framing, bad Host, bad chunking, ...) gets the same answer, and the tunnel is
+ *       closed;
  *   <li>its target is {@code https://<server name>[:port]<path>}, whatever the request line or
  *       {@code Host} say (the server name is what was decided on and certified); the request gets
  *       its own {@link Exchange} and access event ({@code intercepted}, scheme {@code https});
@@ -107,13 +109,9 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
   /** The client-side handlers, after {@code after} in the pipeline of {@code ctx}. */
   static void install(
       ChannelHandlerContext ctx, String after, SslHandler ssl, ProxyOptions o, Interceptor i) {
-    HttpDecoderConfig config =
-        new HttpDecoderConfig()
-            .setMaxInitialLineLength(o.maxRequestLine())
-            .setMaxHeaderSize(o.maxHeaderBytes());
     ctx.pipeline()
         .addAfter(after, TLS, ssl)
-        .addAfter(TLS, HTTP, new HttpServerCodec(config))
+        .addAfter(TLS, HTTP, new HttpServerCodec(ClientGuard.decoderConfig(o)))
         .addAfter(HTTP, NAME, i);
   }
 
@@ -138,13 +136,16 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
     x.intercepted();
     x.who(tunnel.user(), role);
     start(request, x);
-    if (request.decoderResult().isFailure()) {
+    ClientGuard.Refusal no = ClientGuard.check(request, shared.options.maxHeaderCount());
+    if (no != null) {
+      // what a plain request gets from ClientGuard, and closed for the same reason: after a bad
+      // head the two ends may no longer agree where the next request starts
       ReferenceCountUtil.release(request);
       x.rawUrl(request.uri());
-      x.proxyDecision("proxy.bad-request", "malformed request inside the TLS tunnel");
+      x.proxyDecision("proxy.bad-request", no.text().trim() + " (inside the TLS tunnel)");
       closeAfterResponse = true;
       discarding = true;
-      answer(text(HttpResponseStatus.BAD_REQUEST, "webfilter: bad request\n"));
+      answer(refusal(no));
       return;
     }
     Target target = target(request.uri());

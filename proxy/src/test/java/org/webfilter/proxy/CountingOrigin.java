@@ -48,6 +48,8 @@ final class CountingOrigin implements AutoCloseable {
   private static final AttributeKey<Boolean> DROP_NEXT = AttributeKey.valueOf("drop-next");
 
   final AtomicInteger accepted = new AtomicInteger();
+  /** Requests that reached this origin. */
+  final AtomicInteger requests = new AtomicInteger();
   private final ConcurrentHashMap<Channel, Boolean> open = new ConcurrentHashMap<>();
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel server;
@@ -87,9 +89,10 @@ final class CountingOrigin implements AutoCloseable {
     return open.size();
   }
 
-  private static final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      requests.incrementAndGet();
       Channel ch = ctx.channel();
       if (Boolean.TRUE.equals(ch.attr(DROP_NEXT).get())) {
         ctx.close();
