@@ -1,5 +1,6 @@
 package org.webfilter.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -320,6 +321,21 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
         drain();
       }
     }
+  }
+
+  /**
+   * After a 101: the bytes in what the upstream codec passed on, or null (and {@code msg} released)
+   * when there are none. They come as they are, or, when the codec took them for a body of the 101
+   * (an old WebSocket handshake without {@code Sec-WebSocket-Accept}), as its content parts.
+   */
+  static ByteBuf upgradedBytes(Object msg) {
+    ByteBuf bytes =
+        msg instanceof HttpContent part ? part.content() : msg instanceof ByteBuf b ? b : null;
+    if (bytes != null && bytes.isReadable()) {
+      return bytes;
+    }
+    ReferenceCountUtil.release(msg);
+    return null;
   }
 
   static boolean hasBody(HttpRequest r) {

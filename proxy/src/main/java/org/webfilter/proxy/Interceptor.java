@@ -385,10 +385,11 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
 
   @Override
   void upstreamBytesAfterUpgrade(Object msg) {
-    if (msg instanceof ByteBuf) {
-      ctx.write(msg, ctx.voidPromise());
-    } else {
-      ReferenceCountUtil.release(msg); // the codec's end marker of the 101
+    ByteBuf bytes = upgradedBytes(msg);
+    if (bytes != null) {
+      // past our HTTP codec, which is still there until the 101 is out, straight into TLS
+      ChannelHandlerContext http = ctx.pipeline().context(HTTP);
+      (http != null ? http : ctx).write(bytes, ctx.voidPromise());
     }
   }
 

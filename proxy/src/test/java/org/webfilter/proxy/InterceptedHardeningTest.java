@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.webfilter.policy.Cidr;
 import org.webfilter.policy.config.ProxySettings;
 import org.webfilter.proxy.InterceptedReuseTest.Answer;
@@ -31,7 +32,7 @@ import org.webfilter.proxy.InterceptedReuseTest.Certified;
 
 /**
  * Requests decrypted in an intercepted tunnel get the same protection as plain ones ({@link
- * ClientGuard}). The client opens
+ * ClientGuard}), and a {@code 101 Switching Protocols} is relayed the same way. The client opens
  * each tunnel by hand (CONNECT, then TLS trusting only the school CA); the origin is a real Netty
  * server speaking TLS or plain HTTP on one port ({@link CountingOrigin}), counting the requests
  * that reach it. The proxy allows at most 10 header fields.
@@ -127,6 +128,31 @@ class InterceptedHardeningTest {
       assertEquals(-1, tls.getInputStream().read(), "the tunnel is closed");
     }
     assertEquals(before, origin.requests.get(), "neither reached the origin whole");
+  }
+
+  /**
+   * Regression: an origin answering 101 without {@code Sec-WebSocket-Accept} (which Netty reads as
+   * a 101 with a body) lost what it sent after the head on the intercepting path. With the header,
+   * the bytes that came in the same write as the head get through as well.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"/ws-greet-old", "/ws-greet"})
+  void switchingProtocols_bytesInTheSameWriteAsThe101_reachTheClient(String path) throws Exception {
+    try (Socket s = connect(); SSLSocket tls = tls(s)) {
+      write(tls, "GET " + path + " HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+      Answer switched = InterceptedReuseTest.read(tls.getInputStream(), true);
+      assertEquals(101, switched.status());
+      byte[] greeting = CountingOrigin.GREETING.getBytes(StandardCharsets.ISO_8859_1);
+      assertEquals(CountingOrigin.GREETING,
+          new String(tls.getInputStream().readNBytes(greeting.length), StandardCharsets.ISO_8859_1));
+      byte[] frame = {(byte) 0x81, 0x02, 'h', 'i'};
+      tls.getOutputStream().write(frame);
+      tls.getOutputStream().flush();
+      assertEquals(new String(frame, StandardCharsets.ISO_8859_1),
+          new String(tls.getInputStream().readNBytes(frame.length), StandardCharsets.ISO_8859_1),
+          "then an echo both ways");
+    }
   }
 
   // ---- the client ----
