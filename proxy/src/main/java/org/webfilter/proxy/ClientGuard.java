@@ -1,6 +1,5 @@
 package org.webfilter.proxy;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,7 +20,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -48,8 +46,8 @@ import java.util.function.Supplier;
  *
  * Limits on sizes hold without buffering: bodies stream through chunk by chunk. Requests decrypted
  * in an intercepted tunnel are decoded with the same settings ({@link #decoderConfig}) and get the
- * same checks and answers ({@link #check}) from the {@link Interceptor}; only the head timer is
- * the tunnel's own idle timeout there.
+ * same checks, head timer ({@link HeadTimer}) and answers ({@link #check}) from the {@link
+ * Interceptor}.
  */
 final class ClientGuard extends ChannelInboundHandlerAdapter {
   static final String NAME = "webfilter-guard";
@@ -63,8 +61,7 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
   private final Supplier<ClientSession> session;
   private InetAddress client;
   private boolean counted;
-  private boolean betweenMessages = true;
-  private ScheduledFuture<?> headTimer;
+  private HeadTimer headTimer;
 
   /**
    * @param loginGate makes this connection's {@link LoginGate}, put right after the checks
@@ -85,6 +82,7 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     counted = limiter.acquire(client);
+    headTimer = new HeadTimer(options, () -> refuse(ctx, TOO_SLOW));
     long idle = options.idleTimeout().toMillis();
     ctx.pipeline()
         .addAfter(NAME, ENCODER, new HttpResponseEncoder())
@@ -108,22 +106,13 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (betweenMessages && msg instanceof ByteBuf b && b.isReadable()) {
-      betweenMessages = false;
-      long ms = options.headerTimeout().toMillis();
-      headTimer =
-          ctx.executor()
-              .schedule(
-                  () -> refuse(ctx, 408, "Request Timeout", "the request head came too slowly\n"),
-                  ms,
-                  TimeUnit.MILLISECONDS);
-    }
+    headTimer.read(ctx, msg);
     ctx.fireChannelRead(msg);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    cancelTimer();
+    headTimer.stop();
     if (counted) {
       counted = false;
       limiter.release(client);
@@ -131,19 +120,21 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
-  private void cancelTimer() {
-    if (headTimer != null) {
-      headTimer.cancel(false);
-      headTimer = null;
-    }
-  }
-
   /**
    * Writes a complete plain-text response straight to the socket and closes once it is out. The
    * bytes bypass the response encoder, so this is safe whatever state the session is in.
    */
   static void refuse(ChannelHandlerContext ctx, int status, String phrase, String body) {
-    if (!ctx.channel().isActive()) {
+    refuseAt(ctx.channel().pipeline().firstContext(), status, phrase, body);
+  }
+
+  static void refuse(ChannelHandlerContext ctx, Refusal no) {
+    refuse(ctx, no.status(), no.phrase(), no.text());
+  }
+
+  /** As {@link #refuse}, written from {@code at}: in a tunnel, where it is still encrypted. */
+  static void refuseAt(ChannelHandlerContext at, int status, String phrase, String body) {
+    if (!at.channel().isActive()) {
       return;
     }
     String text = "webfilter: " + body;
@@ -158,10 +149,7 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
             + text.getBytes(StandardCharsets.UTF_8).length
             + "\r\nConnection: close\r\n\r\n"
             + text;
-    ctx.channel()
-        .pipeline()
-        .firstContext()
-        .writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.UTF_8))
+    at.writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.UTF_8))
         .addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -205,23 +193,23 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
         return;
       }
       if (msg instanceof HttpRequest r) {
-        cancelTimer();
+        headTimer.stop();
         Refusal no = check(r, options.maxHeaderCount());
         if (no != null) {
           refused = true;
           ReferenceCountUtil.release(msg);
-          refuse(ctx, no.status(), no.phrase(), no.text());
+          refuse(ctx, no);
           return;
         }
       }
       if (msg instanceof HttpContent c && c.decoderResult().isFailure()) {
         refused = true;
         ReferenceCountUtil.release(msg);
-        refuse(ctx, BAD_CHUNKING.status(), BAD_CHUNKING.phrase(), BAD_CHUNKING.text());
+        refuse(ctx, BAD_CHUNKING);
         return;
       }
       if (msg instanceof LastHttpContent) {
-        betweenMessages = true;
+        headTimer.requestEnded();
       }
       ctx.fireChannelRead(msg);
     }
@@ -230,6 +218,9 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
 
   /** The answer to a request that must not be forwarded: status, reason phrase, text. */
   record Refusal(int status, String phrase, String text) {}
+
+  static final Refusal TOO_SLOW =
+      new Refusal(408, "Request Timeout", "the request head came too slowly\n");
 
   static final Refusal BAD_CHUNKING =
       new Refusal(400, "Bad Request", "malformed request body (bad chunking)\n");

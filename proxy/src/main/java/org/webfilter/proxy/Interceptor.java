@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -34,8 +36,8 @@ import org.webfilter.policy.Decision;
  *
  * <ol>
  *   <li>a request {@link ClientGuard} would refuse if it came in plain (too many header fields,
- *       ambiguous body framing, bad Host, bad chunking, ...) gets the same answer, and the tunnel is
- *       closed;
+ *       ambiguous body framing, bad Host, bad chunking, a head too slow to arrive, ...) gets the
+ *       same answer, and the tunnel is closed;
  *   <li>its target is {@code https://<server name>[:port]<path>}, whatever the request line or
  *       {@code Host} say (the server name is what was decided on and certified); the request gets
  *       its own {@link Exchange} and access event ({@code intercepted}, scheme {@code https});
@@ -68,6 +70,7 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
   static final String NAME = "webfilter-intercept";
   static final String TLS = "webfilter-tls";
   static final String HTTP = "webfilter-http";
+  static final String HEAD_TIMER = "webfilter-head-timer";
   static final String CERTIFICATE_INVALID_RULE = "tls.upstream-certificate-invalid";
 
   private final ProxyContext shared;
@@ -89,6 +92,7 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
   private HttpRequest retry;
   /** The upstream connection may serve another request after this response. */
   private boolean reusable;
+  private final HeadTimer headTimer;
 
   Interceptor(
       ProxyContext shared,
@@ -104,6 +108,7 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
     this.port = port;
     this.connectHost = connectHost;
     this.key = UpstreamKey.tls(host, connectHost, port);
+    this.headTimer = new HeadTimer(shared.options, this::headTooSlow);
   }
 
   /** The client-side handlers, after {@code after} in the pipeline of {@code ctx}. */
@@ -111,8 +116,39 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
       ChannelHandlerContext ctx, String after, SslHandler ssl, ProxyOptions o, Interceptor i) {
     ctx.pipeline()
         .addAfter(after, TLS, ssl)
-        .addAfter(TLS, HTTP, new HttpServerCodec(ClientGuard.decoderConfig(o)))
+        .addAfter(
+            TLS,
+            HEAD_TIMER,
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext c, Object msg) {
+                i.headTimer.read(c, msg); // decrypted, not yet decoded
+                c.fireChannelRead(msg);
+              }
+            })
+        .addAfter(HEAD_TIMER, HTTP, new HttpServerCodec(ClientGuard.decoderConfig(o)))
         .addAfter(HTTP, NAME, i);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest) {
+      headTimer.stop();
+    }
+    if (msg instanceof LastHttpContent) {
+      headTimer.requestEnded();
+    }
+    super.channelRead(ctx, msg);
+  }
+
+  /** What ClientGuard answers a plain client too slow with its head, but inside TLS. */
+  private void headTooSlow() {
+    ChannelHandlerContext http = ctx.pipeline().context(HTTP);
+    if (http != null && !closed) {
+      closed = true;
+      ClientGuard.Refusal no = ClientGuard.TOO_SLOW;
+      ClientGuard.refuseAt(http, no.status(), no.phrase(), no.text());
+    }
   }
 
   @Override
@@ -430,6 +466,8 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
   /** 101: the rest is not HTTP; both codecs step aside and bytes are relayed as they are. */
   @Override
   void switchProtocols(HttpResponse r) {
+    headTimer.stop(); // no more heads: frames may come as slowly as they like
+    ctx.pipeline().remove(HEAD_TIMER);
     ((HttpClientCodec) upstream.channel().pipeline().get("http")).prepareUpgradeFrom(null);
     HttpServerCodec codec = (HttpServerCodec) ctx.pipeline().get(HTTP);
     ctx.writeAndFlush(r)
@@ -503,6 +541,12 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
       LOG.debug("client TLS handshake for {} failed: {}", host, String.valueOf(e.cause()));
     }
     ReferenceCountUtil.release(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    headTimer.stop();
+    super.channelInactive(ctx);
   }
 
   @Override

@@ -7,9 +7,11 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,11 +37,12 @@ import org.webfilter.proxy.InterceptedReuseTest.Certified;
  * ClientGuard}), and a {@code 101 Switching Protocols} is relayed the same way. The client opens
  * each tunnel by hand (CONNECT, then TLS trusting only the school CA); the origin is a real Netty
  * server speaking TLS or plain HTTP on one port ({@link CountingOrigin}), counting the requests
- * that reach it. The proxy allows at most 10 header fields.
+ * that reach it. The proxy allows at most 10 header fields and 2 s for a request head.
  */
 class InterceptedHardeningTest {
   private static final String HOST = "guard.test";
   private static final ProxyOptions DEFAULTS = ProxyOptions.defaults();
+  private static final Duration HEAD_TIMEOUT = Duration.ofSeconds(2);
 
   @TempDir static Path dir;
   private static CountingOrigin origin;
@@ -53,6 +56,7 @@ class InterceptedHardeningTest {
     ProxyOptions options =
         DEFAULTS
             .withLimits(DEFAULTS.maxRequestLine(), DEFAULTS.maxHeaderBytes(), 10)
+            .withTimeouts(DEFAULTS.idleTimeout(), HEAD_TIMEOUT, DEFAULTS.connectTimeout())
             .withConnectPorts(Set.of(origin.port()))
             .withInterception(dir.resolve("ca"), role -> true)
             .withUpstreamTrust(List.of(cert.cert()));
@@ -131,6 +135,47 @@ class InterceptedHardeningTest {
   }
 
   /**
+   * Regression: a head trickled byte by byte inside a tunnel was cut off only by the idle timeout
+   * (70 s by default, restarted by every byte), never by the head timeout.
+   */
+  @Test
+  void headTrickledInATunnel_getsA408_withinTheHeadTimeout() throws Exception {
+    int before = origin.requests.get();
+    try (Socket s = connect(); SSLSocket tls = tls(s)) {
+      write(tls, "GET /slow HTTP/1.1\r\nHost: " + HOST + "\r\n");
+      long start = System.nanoTime();
+      // one header byte every 100 ms, while this thread waits for the answer
+      Thread trickle =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    write(tls, "X");
+                    Thread.sleep(100);
+                  }
+                } catch (IOException | InterruptedException cutOff) {
+                  // the proxy closed the tunnel, or the test is over
+                }
+              });
+      trickle.start();
+      Answer cutOff;
+      try {
+        cutOff = InterceptedReuseTest.read(tls.getInputStream(), false);
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("a trickling client must be cut off; nothing came in 10 s", e);
+      } finally {
+        trickle.interrupt();
+        trickle.join();
+      }
+      assertEquals(408, cutOff.status());
+      assertEquals("webfilter: the request head came too slowly\n", cutOff.body());
+      assertEquals("close", cutOff.headers().get("connection"));
+      assertTrue(System.nanoTime() - start < HEAD_TIMEOUT.plusSeconds(2).toNanos(), "in time");
+    }
+    assertEquals(before, origin.requests.get());
+  }
+
+  /**
    * Regression: an origin answering 101 without {@code Sec-WebSocket-Accept} (which Netty reads as
    * a 101 with a body) lost what it sent after the head on the intercepting path. With the header,
    * the bytes that came in the same write as the head get through as well.
@@ -152,6 +197,13 @@ class InterceptedHardeningTest {
       assertEquals(new String(frame, StandardCharsets.ISO_8859_1),
           new String(tls.getInputStream().readNBytes(frame.length), StandardCharsets.ISO_8859_1),
           "then an echo both ways");
+      // frames are no request head: a pause longer than the head timeout must not cut them off
+      Thread.sleep(HEAD_TIMEOUT.toMillis() + 500);
+      tls.getOutputStream().write(frame);
+      tls.getOutputStream().flush();
+      assertEquals(new String(frame, StandardCharsets.ISO_8859_1),
+          new String(tls.getInputStream().readNBytes(frame.length), StandardCharsets.ISO_8859_1),
+          "still relaying after a pause");
     }
   }
 
