@@ -1,6 +1,5 @@
 package org.webfilter.proxy;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,7 +20,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -46,7 +44,10 @@ import java.util.function.Supplier;
  *       ClientSession} serves the requests.
  * </ul>
  *
- * Limits on sizes hold without buffering: bodies stream through chunk by chunk.
+ * Limits on sizes hold without buffering: bodies stream through chunk by chunk. Requests decrypted
+ * in an intercepted tunnel are decoded with the same settings ({@link #decoderConfig}) and get the
+ * same checks, head timer ({@link HeadTimer}) and answers ({@link #check}) from the {@link
+ * Interceptor}.
  */
 final class ClientGuard extends ChannelInboundHandlerAdapter {
   static final String NAME = "webfilter-guard";
@@ -60,8 +61,7 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
   private final Supplier<ClientSession> session;
   private InetAddress client;
   private boolean counted;
-  private boolean betweenMessages = true;
-  private ScheduledFuture<?> headTimer;
+  private HeadTimer headTimer;
 
   /**
    * @param loginGate makes this connection's {@link LoginGate}, put right after the checks
@@ -82,6 +82,7 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     counted = limiter.acquire(client);
+    headTimer = new HeadTimer(options, () -> refuse(ctx, TOO_SLOW));
     long idle = options.idleTimeout().toMillis();
     ctx.pipeline()
         .addAfter(NAME, ENCODER, new HttpResponseEncoder())
@@ -105,22 +106,13 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (betweenMessages && msg instanceof ByteBuf b && b.isReadable()) {
-      betweenMessages = false;
-      long ms = options.headerTimeout().toMillis();
-      headTimer =
-          ctx.executor()
-              .schedule(
-                  () -> refuse(ctx, 408, "Request Timeout", "the request head came too slowly\n"),
-                  ms,
-                  TimeUnit.MILLISECONDS);
-    }
+    headTimer.read(ctx, msg);
     ctx.fireChannelRead(msg);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    cancelTimer();
+    headTimer.stop();
     if (counted) {
       counted = false;
       limiter.release(client);
@@ -128,19 +120,21 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
-  private void cancelTimer() {
-    if (headTimer != null) {
-      headTimer.cancel(false);
-      headTimer = null;
-    }
-  }
-
   /**
    * Writes a complete plain-text response straight to the socket and closes once it is out. The
    * bytes bypass the response encoder, so this is safe whatever state the session is in.
    */
   static void refuse(ChannelHandlerContext ctx, int status, String phrase, String body) {
-    if (!ctx.channel().isActive()) {
+    refuseAt(ctx.channel().pipeline().firstContext(), status, phrase, body);
+  }
+
+  static void refuse(ChannelHandlerContext ctx, Refusal no) {
+    refuse(ctx, no.status(), no.phrase(), no.text());
+  }
+
+  /** As {@link #refuse}, written from {@code at}: in a tunnel, where it is still encrypted. */
+  static void refuseAt(ChannelHandlerContext at, int status, String phrase, String body) {
+    if (!at.channel().isActive()) {
       return;
     }
     String text = "webfilter: " + body;
@@ -155,23 +149,30 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
             + text.getBytes(StandardCharsets.UTF_8).length
             + "\r\nConnection: close\r\n\r\n"
             + text;
-    ctx.channel()
-        .pipeline()
-        .firstContext()
-        .writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.UTF_8))
+    at.writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.UTF_8))
         .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * How every client request is decoded, plain or decrypted in an intercepted tunnel (where {@link
+   * Interceptor} gives it to an {@link io.netty.handler.codec.http.HttpServerCodec}).
+   */
+  static HttpDecoderConfig decoderConfig(ProxyOptions o) {
+    return new HttpDecoderConfig()
+        .setMaxInitialLineLength(o.maxRequestLine())
+        .setMaxHeaderSize(o.maxHeaderBytes())
+        .setMaxChunkSize(16 * 1024)
+        .setAllowDuplicateContentLengths(false)
+        .setStrictLineParsing(true)
+        // Content-Length with Transfer-Encoding refused also by a decoder that cannot be
+        // subclassed like StrictDecoder (HttpServerCodec's): said here, not left to Netty's default
+        .setUseRfc9112TransferEncoding(true);
   }
 
   /** Netty's decoder with our limits, refusing what it would otherwise repair silently. */
   private static final class StrictDecoder extends HttpRequestDecoder {
     StrictDecoder(ProxyOptions o) {
-      super(
-          new HttpDecoderConfig()
-              .setMaxInitialLineLength(o.maxRequestLine())
-              .setMaxHeaderSize(o.maxHeaderBytes())
-              .setMaxChunkSize(16 * 1024)
-              .setAllowDuplicateContentLengths(false)
-              .setStrictLineParsing(true));
+      super(decoderConfig(o));
     }
 
     /** Netty would drop the Content-Length and go on; RFC 9112 §6.1 lets us refuse instead. */
@@ -192,56 +193,77 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
         return;
       }
       if (msg instanceof HttpRequest r) {
-        cancelTimer();
-        String problem = problem(r);
-        if (problem != null) {
+        headTimer.stop();
+        Refusal no = check(r, options.maxHeaderCount());
+        if (no != null) {
           refused = true;
           ReferenceCountUtil.release(msg);
-          Throwable cause = r.decoderResult().cause();
-          if (cause instanceof TooLongHttpLineException) {
-            refuse(ctx, 414, "URI Too Long", "the request line is too long\n");
-          } else if (cause instanceof TooLongHttpHeaderException || problem.equals("count")) {
-            refuse(ctx, 431, "Request Header Fields Too Large", "the request head is too large\n");
-          } else {
-            refuse(ctx, 400, "Bad Request", "malformed request (" + problem + ")\n");
-          }
+          refuse(ctx, no);
           return;
         }
       }
       if (msg instanceof HttpContent c && c.decoderResult().isFailure()) {
         refused = true;
         ReferenceCountUtil.release(msg);
-        refuse(ctx, 400, "Bad Request", "malformed request body (bad chunking)\n");
+        refuse(ctx, BAD_CHUNKING);
         return;
       }
       if (msg instanceof LastHttpContent) {
-        betweenMessages = true;
+        headTimer.requestEnded();
       }
       ctx.fireChannelRead(msg);
     }
 
-    /** What is wrong with the request head, or null. */
-    private String problem(HttpRequest r) {
-      if (r.decoderResult().isFailure()) {
-        Throwable c = r.decoderResult().cause();
-        return c == null || c.getMessage() == null ? "unparsable" : sanitise(c.getMessage());
-      }
-      if (r.headers().size() > options.maxHeaderCount()) {
-        return "count";
-      }
-      List<String> hosts = r.headers().getAll(HttpHeaderNames.HOST);
-      if (hosts.size() > 1) {
-        return "several Host headers";
-      }
-      if (hosts.size() == 1 && !Authority.isValid(hosts.get(0))) {
-        return "invalid Host header";
-      }
-      List<String> te = r.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
-      if (!te.isEmpty() && (te.size() > 1 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
-        return "unsupported Transfer-Encoding";
-      }
+  }
+
+  /** The answer to a request that must not be forwarded: status, reason phrase, text. */
+  record Refusal(int status, String phrase, String text) {}
+
+  static final Refusal TOO_SLOW =
+      new Refusal(408, "Request Timeout", "the request head came too slowly\n");
+
+  static final Refusal BAD_CHUNKING =
+      new Refusal(400, "Bad Request", "malformed request body (bad chunking)\n");
+
+  /**
+   * The checks every decoded client request head gets, plain or in an intercepted tunnel: what it
+   * must be answered with instead of being forwarded, or null.
+   */
+  static Refusal check(HttpRequest r, int maxHeaderCount) {
+    String problem = problem(r, maxHeaderCount);
+    if (problem == null) {
       return null;
     }
+    Throwable cause = r.decoderResult().cause();
+    if (cause instanceof TooLongHttpLineException) {
+      return new Refusal(414, "URI Too Long", "the request line is too long\n");
+    } else if (cause instanceof TooLongHttpHeaderException || problem.equals("count")) {
+      return new Refusal(431, "Request Header Fields Too Large", "the request head is too large\n");
+    }
+    return new Refusal(400, "Bad Request", "malformed request (" + problem + ")\n");
+  }
+
+  /** What is wrong with the request head, or null. */
+  private static String problem(HttpRequest r, int maxHeaderCount) {
+    if (r.decoderResult().isFailure()) {
+      Throwable c = r.decoderResult().cause();
+      return c == null || c.getMessage() == null ? "unparsable" : sanitise(c.getMessage());
+    }
+    if (r.headers().size() > maxHeaderCount) {
+      return "count";
+    }
+    List<String> hosts = r.headers().getAll(HttpHeaderNames.HOST);
+    if (hosts.size() > 1) {
+      return "several Host headers";
+    }
+    if (hosts.size() == 1 && !Authority.isValid(hosts.get(0))) {
+      return "invalid Host header";
+    }
+    List<String> te = r.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!te.isEmpty() && (te.size() > 1 || !te.get(0).trim().equalsIgnoreCase("chunked"))) {
+      return "unsupported Transfer-Encoding";
+    }
+    return null;
   }
 
   /** A decoder message for a response body: short, one line, nothing the client sent. */

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -251,13 +250,9 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
 
   @Override
   void upstreamBytesAfterUpgrade(Object msg) {
-    // bytes; or, when the codec took them for a body of the 101 (an old WebSocket handshake
-    // without Sec-WebSocket-Accept), its content parts
-    ByteBuf bytes = msg instanceof HttpContent part ? part.content() : msg instanceof ByteBuf b ? b : null;
-    if (bytes != null && bytes.isReadable()) {
-      ctx.pipeline().firstContext().write(msg instanceof HttpContent ? bytes : msg, ctx.voidPromise());
-    } else {
-      ReferenceCountUtil.release(msg);
+    ByteBuf bytes = upgradedBytes(msg);
+    if (bytes != null) {
+      ctx.pipeline().firstContext().write(bytes, ctx.voidPromise());
     }
   }
 

@@ -1,5 +1,6 @@
 package org.webfilter.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -161,6 +162,20 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
   }
 
   private void body(HttpContent c) {
+    if (c.decoderResult().isFailure()) {
+      // bad chunking, which only a tunnel's requests bring here (ClientGuard stops plain ones):
+      // the origin must not take the body as complete, and the client gets what a plain one gets
+      c.release();
+      dropUpstream();
+      if (responseStarted) {
+        ctx.close();
+      } else {
+        closeAfterResponse = true;
+        discarding = true;
+        answer(refusal(ClientGuard.BAD_CHUNKING));
+      }
+      return;
+    }
     boolean last = c instanceof LastHttpContent;
     current.addBytesIn(c.content().readableBytes());
     Channel up = upstream();
@@ -203,6 +218,12 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
     }
     ctx.writeAndFlush(r, ctx.voidPromise());
     maybeDone();
+  }
+
+  /** {@code no} as a response of ours, with the same status, phrase and text as ClientGuard's. */
+  final FullHttpResponse refusal(ClientGuard.Refusal no) {
+    return Responses.of(
+        new HttpResponseStatus(no.status(), no.phrase()), Responses.TEXT, "webfilter: " + no.text(), head);
   }
 
   final FullHttpResponse text(HttpResponseStatus status, String body) {
@@ -300,6 +321,21 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
         drain();
       }
     }
+  }
+
+  /**
+   * After a 101: the bytes in what the upstream codec passed on, or null (and {@code msg} released)
+   * when there are none. They come as they are, or, when the codec took them for a body of the 101
+   * (an old WebSocket handshake without {@code Sec-WebSocket-Accept}), as its content parts.
+   */
+  static ByteBuf upgradedBytes(Object msg) {
+    ByteBuf bytes =
+        msg instanceof HttpContent part ? part.content() : msg instanceof ByteBuf b ? b : null;
+    if (bytes != null && bytes.isReadable()) {
+      return bytes;
+    }
+    ReferenceCountUtil.release(msg);
+    return null;
   }
 
   static boolean hasBody(HttpRequest r) {

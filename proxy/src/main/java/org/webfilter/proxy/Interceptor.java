@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -34,6 +35,9 @@ import org.webfilter.policy.Decision;
  * installs once the TLS server name is known. Each decrypted request is handled like a plain one:
  *
  * <ol>
+ *   <li>a request {@link ClientGuard} would refuse if it came in plain (too many header fields,
+ *       ambiguous body framing, bad Host, bad chunking, a head too slow to arrive, ...) gets the
+ *       same answer, and the tunnel is closed;
  *   <li>its target is {@code https://<server name>[:port]<path>}, whatever the request line or
  *       {@code Host} say (the server name is what was decided on and certified); the request gets
  *       its own {@link Exchange} and access event ({@code intercepted}, scheme {@code https});
@@ -66,6 +70,7 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
   static final String NAME = "webfilter-intercept";
   static final String TLS = "webfilter-tls";
   static final String HTTP = "webfilter-http";
+  static final String HEAD_TIMER = "webfilter-head-timer";
   static final String CERTIFICATE_INVALID_RULE = "tls.upstream-certificate-invalid";
 
   private final ProxyContext shared;
@@ -87,6 +92,7 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
   private HttpRequest retry;
   /** The upstream connection may serve another request after this response. */
   private boolean reusable;
+  private final HeadTimer headTimer;
 
   Interceptor(
       ProxyContext shared,
@@ -102,19 +108,47 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
     this.port = port;
     this.connectHost = connectHost;
     this.key = UpstreamKey.tls(host, connectHost, port);
+    this.headTimer = new HeadTimer(shared.options, this::headTooSlow);
   }
 
   /** The client-side handlers, after {@code after} in the pipeline of {@code ctx}. */
   static void install(
       ChannelHandlerContext ctx, String after, SslHandler ssl, ProxyOptions o, Interceptor i) {
-    HttpDecoderConfig config =
-        new HttpDecoderConfig()
-            .setMaxInitialLineLength(o.maxRequestLine())
-            .setMaxHeaderSize(o.maxHeaderBytes());
     ctx.pipeline()
         .addAfter(after, TLS, ssl)
-        .addAfter(TLS, HTTP, new HttpServerCodec(config))
+        .addAfter(
+            TLS,
+            HEAD_TIMER,
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext c, Object msg) {
+                i.headTimer.read(c, msg); // decrypted, not yet decoded
+                c.fireChannelRead(msg);
+              }
+            })
+        .addAfter(HEAD_TIMER, HTTP, new HttpServerCodec(ClientGuard.decoderConfig(o)))
         .addAfter(HTTP, NAME, i);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest) {
+      headTimer.stop();
+    }
+    if (msg instanceof LastHttpContent) {
+      headTimer.requestEnded();
+    }
+    super.channelRead(ctx, msg);
+  }
+
+  /** What ClientGuard answers a plain client too slow with its head, but inside TLS. */
+  private void headTooSlow() {
+    ChannelHandlerContext http = ctx.pipeline().context(HTTP);
+    if (http != null && !closed) {
+      closed = true;
+      ClientGuard.Refusal no = ClientGuard.TOO_SLOW;
+      ClientGuard.refuseAt(http, no.status(), no.phrase(), no.text());
+    }
   }
 
   @Override
@@ -138,13 +172,16 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
     x.intercepted();
     x.who(tunnel.user(), role);
     start(request, x);
-    if (request.decoderResult().isFailure()) {
+    ClientGuard.Refusal no = ClientGuard.check(request, shared.options.maxHeaderCount());
+    if (no != null) {
+      // what a plain request gets from ClientGuard, and closed for the same reason: after a bad
+      // head the two ends may no longer agree where the next request starts
       ReferenceCountUtil.release(request);
       x.rawUrl(request.uri());
-      x.proxyDecision("proxy.bad-request", "malformed request inside the TLS tunnel");
+      x.proxyDecision("proxy.bad-request", no.text().trim() + " (inside the TLS tunnel)");
       closeAfterResponse = true;
       discarding = true;
-      answer(text(HttpResponseStatus.BAD_REQUEST, "webfilter: bad request\n"));
+      answer(refusal(no));
       return;
     }
     Target target = target(request.uri());
@@ -384,10 +421,11 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
 
   @Override
   void upstreamBytesAfterUpgrade(Object msg) {
-    if (msg instanceof ByteBuf) {
-      ctx.write(msg, ctx.voidPromise());
-    } else {
-      ReferenceCountUtil.release(msg); // the codec's end marker of the 101
+    ByteBuf bytes = upgradedBytes(msg);
+    if (bytes != null) {
+      // past our HTTP codec, which is still there until the 101 is out, straight into TLS
+      ChannelHandlerContext http = ctx.pipeline().context(HTTP);
+      (http != null ? http : ctx).write(bytes, ctx.voidPromise());
     }
   }
 
@@ -428,6 +466,8 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
   /** 101: the rest is not HTTP; both codecs step aside and bytes are relayed as they are. */
   @Override
   void switchProtocols(HttpResponse r) {
+    headTimer.stop(); // no more heads: frames may come as slowly as they like
+    ctx.pipeline().remove(HEAD_TIMER);
     ((HttpClientCodec) upstream.channel().pipeline().get("http")).prepareUpgradeFrom(null);
     HttpServerCodec codec = (HttpServerCodec) ctx.pipeline().get(HTTP);
     ctx.writeAndFlush(r)
@@ -501,6 +541,12 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
       LOG.debug("client TLS handshake for {} failed: {}", host, String.valueOf(e.cause()));
     }
     ReferenceCountUtil.release(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    headTimer.stop();
+    super.channelInactive(ctx);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -41,13 +42,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * arrives on it, unanswered (an origin closing an idle connection just as the proxy reuses it);
  * {@code /close-now} answers and closes at once, without saying so (an origin that times idle
  * connections out quickly). {@code /ws} answers {@code 101 Switching Protocols} (its {@code
- * X-Connection} header numbering the connection) and then echoes every byte.
+ * X-Connection} header numbering the connection) and then echoes every byte; {@code /ws-greet}
+ * and {@code /ws-greet-old} too, but send {@value #GREETING} in the same write as the 101 head,
+ * the second without {@code Sec-WebSocket-Accept} (an old WebSocket handshake).
  */
 final class CountingOrigin implements AutoCloseable {
   private static final AttributeKey<Integer> NUMBER = AttributeKey.valueOf("connection-number");
   private static final AttributeKey<Boolean> DROP_NEXT = AttributeKey.valueOf("drop-next");
 
+  static final String GREETING = "hello";
+
   final AtomicInteger accepted = new AtomicInteger();
+  /** Requests that reached this origin. */
+  final AtomicInteger requests = new AtomicInteger();
   private final ConcurrentHashMap<Channel, Boolean> open = new ConcurrentHashMap<>();
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel server;
@@ -87,17 +94,18 @@ final class CountingOrigin implements AutoCloseable {
     return open.size();
   }
 
-  private static final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private final class Answer extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      requests.incrementAndGet();
       Channel ch = ctx.channel();
       if (Boolean.TRUE.equals(ch.attr(DROP_NEXT).get())) {
         ctx.close();
         return;
       }
       String path = req.uri();
-      if (path.equals("/ws")) {
-        upgrade(ctx);
+      if (path.startsWith("/ws")) {
+        upgrade(ctx, path);
         return;
       }
       boolean tls = ch.pipeline().get(SslHandler.class) != null;
@@ -117,16 +125,29 @@ final class CountingOrigin implements AutoCloseable {
   }
 
   /** Answers 101, then the connection is an echo: HTTP handlers out, bytes back as they come. */
-  private static void upgrade(ChannelHandlerContext ctx) {
-    FullHttpResponse r =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
-    r.headers()
-        .set(HttpHeaderNames.CONNECTION, "Upgrade")
-        .set(HttpHeaderNames.UPGRADE, "websocket")
-        .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
-        .set("X-Connection", ctx.channel().attr(NUMBER).get());
+  private static void upgrade(ChannelHandlerContext ctx, String path) {
     ChannelPipeline p = ctx.pipeline();
-    ctx.writeAndFlush(r)
+    ChannelFuture written;
+    if (path.startsWith("/ws-greet")) {
+      String head =
+          "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+              + (path.equals("/ws-greet-old") ? "" : "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n")
+              + "X-Connection: " + ctx.channel().attr(NUMBER).get() + "\r\n\r\n";
+      // one buffer, written past the HTTP encoder: the head and the first bytes arrive together
+      written =
+          p.context(HttpServerCodec.class)
+              .writeAndFlush(Unpooled.copiedBuffer(head + GREETING, StandardCharsets.ISO_8859_1));
+    } else {
+      FullHttpResponse r =
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+      r.headers()
+          .set(HttpHeaderNames.CONNECTION, "Upgrade")
+          .set(HttpHeaderNames.UPGRADE, "websocket")
+          .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+          .set("X-Connection", ctx.channel().attr(NUMBER).get());
+      written = ctx.writeAndFlush(r);
+    }
+    written
         .addListener(
             f -> {
               p.remove(HttpObjectAggregator.class);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -91,7 +92,7 @@ class InterceptedReuseTest {
         ProxyServer.start(
             new ProxySettings("127.0.0.1", 0, List.of(Cidr.parse("127.0.0.0/8")), resolve, "reuse-node"),
             TestPolicy::new, new CollectingSink(), Clock.systemUTC(), Optional.empty(), options, 1);
-    client = trusting(schoolCa());
+    client = trusting(schoolCa(proxy.address()));
   }
 
   @AfterAll
@@ -285,7 +286,7 @@ class InterceptedReuseTest {
   }
 
   /** A response head and its Content-Length body (none for the CONNECT's 200). */
-  private static Answer read(InputStream in, boolean headOnly) throws IOException {
+  static Answer read(InputStream in, boolean headOnly) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     while (!b.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
       int c = in.read();
@@ -307,9 +308,9 @@ class InterceptedReuseTest {
 
   // ---- certificates ----
 
-  private record Certified(KeyPair kp, X509Certificate cert) {}
+  record Certified(KeyPair kp, X509Certificate cert) {}
 
-  private static Certified selfSigned(List<String> names) throws Exception {
+  static Certified selfSigned(List<String> names) throws Exception {
     KeyPair kp = SchoolCa.newKeyPair();
     X500Name name = new X500Name("CN=webfilter reuse test origin");
     Instant now = Instant.now();
@@ -329,14 +330,14 @@ class InterceptedReuseTest {
   }
 
   /** The school CA as a device gets it: {@code GET /webfilter-ca.crt} on the proxy port. */
-  private static X509Certificate schoolCa() throws Exception {
+  static X509Certificate schoolCa(InetSocketAddress proxy) throws Exception {
     HttpResponse<byte[]> r =
         HttpClient.newBuilder()
             .proxy(HttpClient.Builder.NO_PROXY)
             .build()
             .send(
                 HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + proxy.address().getPort() + "/webfilter-ca.crt"))
+                        URI.create("http://127.0.0.1:" + proxy.getPort() + "/webfilter-ca.crt"))
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, r.statusCode());
@@ -344,7 +345,7 @@ class InterceptedReuseTest {
         CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(r.body()));
   }
 
-  private static SSLContext trusting(X509Certificate ca) throws Exception {
+  static SSLContext trusting(X509Certificate ca) throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     ks.setCertificateEntry("school", ca);
