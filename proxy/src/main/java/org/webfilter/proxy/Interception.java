@@ -18,11 +18,14 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the proxy needs to intercept TLS, made once at start: the {@link SchoolCa}, the cache of
  * leaf certificates, and the client context for upstream servers (system trust store plus {@link
- * TlsInterception#extraTrust()}, host names verified).
+ * TlsInterception#extraTrust()}, host names verified), all on one TLS engine ({@link TlsProvider}:
+ * BoringSSL where it loads, else the JDK's).
  *
  * <p>Leaf certificates are made on a small pool of their own, never on an event loop: a tunnel asks
  * for its server name's certificate and carries on when the future completes. The cache is bounded
@@ -33,6 +36,7 @@ import javax.net.ssl.X509TrustManager;
  * key generation per host.
  */
 final class Interception implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Interception.class);
   static final Duration CACHE_FOR = Duration.ofDays(1);
   static final int CACHE_SIZE = 10_000;
 
@@ -42,13 +46,17 @@ final class Interception implements AutoCloseable {
   final TlsInterception settings;
   final SchoolCa ca;
   final SslContext upstream;
+  /** The TLS engine of every context here ({@link TlsProvider}). */
+  final SslProvider provider;
   private final KeyPair leafKey = SchoolCa.newKeyPair();
   private final ExecutorService pool;
   private final AsyncLoadingCache<String, Leaf> leaves;
 
-  private Interception(TlsInterception settings, SchoolCa ca, SslContext upstream) {
+  private Interception(
+      TlsInterception settings, SchoolCa ca, SslProvider provider, SslContext upstream) {
     this.settings = settings;
     this.ca = ca;
+    this.provider = provider;
     this.upstream = upstream;
     this.pool = Executors.newFixedThreadPool(2, ProxyServer.daemonThreads("webfilter-certs"));
     this.leaves =
@@ -59,13 +67,28 @@ final class Interception implements AutoCloseable {
             .buildAsync(this::makeLeaf);
   }
 
-  /** Null when interception is off. */
+  /**
+   * Null when interception is off. The TLS engine is chosen here, once per proxy ({@link
+   * TlsProvider}, {@code -Dwebfilter.tls.provider}).
+   */
   static Interception create(TlsInterception settings, String nodeName, Clock clock) {
     if (!settings.enabled()) {
       return null;
     }
+    String forced = System.getProperty(TlsProvider.PROPERTY);
+    SslProvider provider = TlsProvider.choose(forced);
+    LOG.info("TLS interception uses {}", TlsProvider.describe(provider, forced));
+    return create(settings, nodeName, clock, provider);
+  }
+
+  /** As {@link #create(TlsInterception, String, Clock)}, with the TLS engine given (tests). */
+  static Interception create(
+      TlsInterception settings, String nodeName, Clock clock, SslProvider provider) {
+    if (!settings.enabled()) {
+      return null;
+    }
     SchoolCa ca = SchoolCa.loadOrCreate(settings.caDirectory(), nodeName, clock);
-    return new Interception(settings, ca, upstreamContext(settings));
+    return new Interception(settings, ca, provider, upstreamContext(settings, provider));
   }
 
   /** Whether a tunnel of {@code role} to {@code host} (the TLS server name) is decrypted. */
@@ -82,12 +105,12 @@ final class Interception implements AutoCloseable {
     X509Certificate cert = ca.issue(host, leafKey.getPublic());
     SslContext ctx =
         SslContextBuilder.forServer(leafKey.getPrivate(), cert, ca.certificate())
-            .sslProvider(SslProvider.JDK)
+            .sslProvider(provider)
             .build();
     return new Leaf(cert, ctx);
   }
 
-  private static SslContext upstreamContext(TlsInterception settings) {
+  private static SslContext upstreamContext(TlsInterception settings, SslProvider provider) {
     try {
       TrustManagerFactory system =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -111,7 +134,7 @@ final class Interception implements AutoCloseable {
         tmf.init(ks);
       }
       return SslContextBuilder.forClient()
-          .sslProvider(SslProvider.JDK)
+          .sslProvider(provider)
           .trustManager(tmf)
           .endpointIdentificationAlgorithm("HTTPS")
           .build();

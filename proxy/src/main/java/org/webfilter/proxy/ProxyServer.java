@@ -93,9 +93,10 @@ public final class ProxyServer implements AutoCloseable {
    * @param options circumvention checks, SafeSearch, tunnel ports, limits, timeouts and TLS
    *     interception
    * @throws IllegalArgumentException for a bind address or {@code proxy.resolve} entry that is no
-   *     IP
+   *     IP, or an unknown {@code -Dwebfilter.tls.provider} when TLS interception is on
    * @throws IllegalStateException when TLS interception is on and its CA directory holds an
-   *     unusable CA (one file missing, key and certificate not a pair, key readable by others)
+   *     unusable CA (one file missing, key and certificate not a pair, key readable by others), or
+   *     {@code -Dwebfilter.tls.provider=openssl} and BoringSSL cannot be loaded
    */
   public static ProxyServer start(
       ProxySettings settings,

@@ -142,7 +142,8 @@ class InterceptionTest {
     Map<String, String> resolve = new java.util.HashMap<>();
     for (String h :
         List.of(
-            "secure.test", "bank.test", "untrusted.test", "www.google.co.uk", "www.youtube.com",
+            "secure.test", "bank.test", "untrusted.test", "wrong-name.test", "www.google.co.uk",
+            "www.youtube.com",
             SafeSearch.GOOGLE, SafeSearch.YOUTUBE)) {
       resolve.put(h, "127.0.0.1");
     }
@@ -324,6 +325,27 @@ class InterceptionTest {
     assertEquals(Interceptor.CERTIFICATE_INVALID_RULE, e.rule());
     assertEquals(AccessEvent.Verdict.BLOCK, e.decision());
     assertEquals(0, untrusted.getAllServeEvents().size());
+  }
+
+  /**
+   * The origin's certificate is trusted (extra trust) but does not name the host asked for: host
+   * names are verified, whichever TLS engine interception uses.
+   */
+  @Test
+  void interceptedRole_upstreamCertificateForAnotherName_getsBlockPage() throws Exception {
+    String url = "https://wrong-name.test:" + origin.httpsPort() + "/wrong-name";
+    HttpResponse<String> r = get(url);
+    assertEquals(403, r.statusCode());
+    assertTrue(
+        r.headers()
+            .firstValue("x-webfilter-block")
+            .orElse("")
+            .contains("rule=" + Interceptor.CERTIFICATE_INVALID_RULE),
+        r.headers().map().toString());
+    assertTrue(r.body().contains("wrong-name.test"), r.body());
+    AccessEvent e = events.await(ev -> url.equals(ev.url()));
+    assertEquals(Interceptor.CERTIFICATE_INVALID_RULE, e.rule());
+    origin.verify(0, getRequestedFor(urlPathEqualTo("/wrong-name")));
   }
 
   @Test
