@@ -2,30 +2,43 @@ package org.webfilter.proxy;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the proxy needs to intercept TLS, made once at start: the {@link SchoolCa}, the cache of
- * leaf certificates, and the client context for upstream servers (system trust store plus {@link
- * TlsInterception#extraTrust()}, host names verified), all on one TLS engine ({@link TlsProvider}:
- * BoringSSL where it loads, else the JDK's).
+ * leaf certificates, one server context for every intercepted host, and the client context for
+ * upstream servers (system trust store plus {@link TlsInterception#extraTrust()}, host names
+ * verified), all on one TLS engine ({@link TlsProvider}: BoringSSL where it loads, else the JDK's).
+ *
+ * <p>The server context picks the leaf per handshake ({@link Leaves}): a tunnel makes its engine
+ * with the TLS server name as the engine's peer host ({@link #newServerHandler}), and the key
+ * manager presents that name's leaf from the cache. One context, not one per host: a BoringSSL
+ * context holds a native {@code SSL_CTX} (about 35 kB each, 183 MB for 5,000 hosts) and takes
+ * about 10 ms to make.
  *
  * <p>Leaf certificates are made on a small pool of their own, never on an event loop: a tunnel asks
  * for its server name's certificate and carries on when the future completes. The cache is bounded
@@ -40,17 +53,16 @@ final class Interception implements AutoCloseable {
   static final Duration CACHE_FOR = Duration.ofDays(1);
   static final int CACHE_SIZE = 10_000;
 
-  /** A leaf certificate and the server context that presents it (with the CA as chain). */
-  record Leaf(X509Certificate certificate, SslContext context) {}
-
   final TlsInterception settings;
   final SchoolCa ca;
   final SslContext upstream;
+  /** Presents, for every intercepted host, that host's leaf ({@link #newServerHandler}). */
+  final SslContext server;
   /** The TLS engine of every context here ({@link TlsProvider}). */
   final SslProvider provider;
   private final KeyPair leafKey = SchoolCa.newKeyPair();
   private final ExecutorService pool;
-  private final AsyncLoadingCache<String, Leaf> leaves;
+  private final AsyncLoadingCache<String, X509Certificate> leaves;
 
   private Interception(
       TlsInterception settings, SchoolCa ca, SslProvider provider, SslContext upstream) {
@@ -64,7 +76,13 @@ final class Interception implements AutoCloseable {
             .maximumSize(CACHE_SIZE)
             .expireAfterWrite(CACHE_FOR)
             .executor(pool)
-            .buildAsync(this::makeLeaf);
+            .buildAsync(host -> ca.issue(host, leafKey.getPublic()));
+    try {
+      this.server = SslContextBuilder.forServer(new Leaves()).sslProvider(provider).build();
+    } catch (SSLException e) {
+      pool.shutdownNow();
+      throw new IllegalStateException("cannot make the interception server context", e);
+    }
   }
 
   /**
@@ -96,18 +114,87 @@ final class Interception implements AutoCloseable {
     return settings.role().test(role) && !settings.doNotDecrypt(host);
   }
 
-  /** The leaf for {@code host}, from the cache or made on the certificate pool. */
-  CompletableFuture<Leaf> leaf(String host) {
+  /**
+   * The leaf certificate for {@code host}, from the cache or made on the certificate pool. A
+   * handshake for {@code host} ({@link #newServerHandler}) presents it once this completes.
+   */
+  CompletableFuture<X509Certificate> leaf(String host) {
     return leaves.get(host);
   }
 
-  private Leaf makeLeaf(String host) throws SSLException {
-    X509Certificate cert = ca.issue(host, leafKey.getPublic());
-    SslContext ctx =
-        SslContextBuilder.forServer(leafKey.getPrivate(), cert, ca.certificate())
-            .sslProvider(provider)
-            .build();
-    return new Leaf(cert, ctx);
+  /**
+   * A server TLS handler that presents {@code host}'s leaf: call once {@link #leaf(String)} has
+   * completed for {@code host}, else the handshake fails (no certificate).
+   */
+  SslHandler newServerHandler(ByteBufAllocator alloc, String host, int port) {
+    return server.newHandler(alloc, host, port);
+  }
+
+  /** The leaf for {@code host} if it is made and cached; never waits. */
+  private X509Certificate cachedLeaf(String host) {
+    CompletableFuture<X509Certificate> f = host == null ? null : leaves.getIfPresent(host);
+    return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
+  }
+
+  /**
+   * The server context's key manager: the alias of a handshake is the engine's peer host, which
+   * {@link #newServerHandler} sets to the TLS server name; its chain is that host's cached leaf and
+   * the school CA, its key the one leaf key. A host without a cached leaf has no alias, and the
+   * handshake fails. Both engines call it on the event loop, so it only looks at the cache.
+   */
+  private final class Leaves extends X509ExtendedKeyManager {
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+      return engine == null ? null : aliasFor(keyType, engine.getPeerHost());
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return null; // no engine, no server name: only engines are used here
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return null; // the aliases are host names, one a handshake: not listed
+    }
+
+    /**
+     * {@code host} when its leaf is cached and fits {@code keyType}: "EC" (the JDK, and BoringSSL
+     * for ECDSA suites) or "EC_EC"/"EC_RSA" (an EC key signed by an EC or RSA CA).
+     */
+    private String aliasFor(String keyType, String host) {
+      String algorithm = leafKey.getPrivate().getAlgorithm();
+      boolean fits =
+          keyType != null && (keyType.equals(algorithm) || keyType.startsWith(algorithm + "_"));
+      return fits && cachedLeaf(host) != null ? host : null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      X509Certificate leaf = cachedLeaf(alias);
+      return leaf == null ? null : new X509Certificate[] {leaf, ca.certificate()};
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return cachedLeaf(alias) == null ? null : leafKey.getPrivate();
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return null;
+    }
+
+    @Override
+    public String chooseEngineClientAlias(
+        String[] keyType, Principal[] issuers, SSLEngine engine) {
+      return null;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return null;
+    }
   }
 
   private static SslContext upstreamContext(TlsInterception settings, SslProvider provider) {

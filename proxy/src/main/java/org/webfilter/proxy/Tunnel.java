@@ -257,15 +257,14 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
         .whenComplete(
             (leaf, err) -> {
               try {
-                ctx.executor().execute(() -> startTls(tlsName, connectHost, leaf, err));
+                ctx.executor().execute(() -> startTls(tlsName, connectHost, err));
               } catch (RejectedExecutionException e) {
                 // the event loop is shutting down: the channel goes with it
               }
             });
   }
 
-  private void startTls(
-      String tlsName, String connectHost, Interception.Leaf leaf, Throwable err) {
+  private void startTls(String tlsName, String connectHost, Throwable err) {
     if (state != State.INTERCEPTING) {
       return; // the client went away meanwhile
     }
@@ -277,7 +276,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
     Interceptor.install(
         ctx,
         NAME,
-        leaf.context().newHandler(ctx.alloc()),
+        shared.interception.newServerHandler(ctx.alloc(), tlsName, connect.port()),
         shared.options,
         new Interceptor(shared, exchange, role, tlsName, connect.port(), connectHost));
     state = State.PASSING;

@@ -443,14 +443,14 @@ class InterceptionTest {
     TlsInterception settings =
         new TlsInterception(dir.resolve("cache-ca"), r -> true, Set.of(), List.of());
     try (Interception i = Interception.create(settings, "n", Clock.systemUTC())) {
-      X509Certificate a = i.leaf("a.test").get(60, TimeUnit.SECONDS).certificate();
-      assertSame(a, i.leaf("a.test").get(60, TimeUnit.SECONDS).certificate());
-      X509Certificate b = i.leaf("b.test").get(60, TimeUnit.SECONDS).certificate();
+      X509Certificate a = i.leaf("a.test").get(60, TimeUnit.SECONDS);
+      assertSame(a, i.leaf("a.test").get(60, TimeUnit.SECONDS));
+      X509Certificate b = i.leaf("b.test").get(60, TimeUnit.SECONDS);
       assertNotEquals(a, b);
       a.verify(i.ca.certificate().getPublicKey());
       a.checkValidity();
       assertEquals(List.of(2, "a.test"), List.copyOf(a.getSubjectAlternativeNames().iterator().next()));
-      X509Certificate ip = i.leaf("192.0.2.7").get(60, TimeUnit.SECONDS).certificate();
+      X509Certificate ip = i.leaf("192.0.2.7").get(60, TimeUnit.SECONDS);
       assertEquals(List.of(7, "192.0.2.7"), List.copyOf(ip.getSubjectAlternativeNames().iterator().next()));
     }
   }

@@ -10,7 +10,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslContext;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Path;
@@ -64,8 +63,7 @@ class TlsProviderTest {
     try (Interception i = Interception.create(settings, "n", Clock.systemUTC())) {
       assertEquals(SslProvider.OPENSSL, i.provider);
       assertInstanceOf(OpenSslContext.class, i.upstream);
-      assertInstanceOf(
-          OpenSslContext.class, i.leaf("a.test").get(60, TimeUnit.SECONDS).context());
+      assertInstanceOf(OpenSslContext.class, i.server);
     }
   }
 
@@ -75,7 +73,7 @@ class TlsProviderTest {
         new TlsInterception(dir.resolve("ca"), r -> true, Set.of(), List.of());
     try (Interception i = Interception.create(settings, "n", Clock.systemUTC(), SslProvider.JDK)) {
       assertInstanceOf(JdkSslContext.class, i.upstream);
-      assertInstanceOf(JdkSslContext.class, i.leaf("a.test").get(60, TimeUnit.SECONDS).context());
+      assertInstanceOf(JdkSslContext.class, i.server);
     }
   }
 
@@ -135,11 +133,11 @@ class TlsProviderTest {
    */
   private static Throwable handshake(Interception i, String leafName, String expectedName)
       throws Exception {
-    SslContext server = i.leaf(leafName).get(60, TimeUnit.SECONDS).context();
+    i.leaf(leafName).get(60, TimeUnit.SECONDS);
     EmbeddedChannel s = new EmbeddedChannel();
     EmbeddedChannel c = new EmbeddedChannel();
     try {
-      SslHandler serverTls = server.newHandler(s.alloc());
+      SslHandler serverTls = i.newServerHandler(s.alloc(), leafName, 443);
       SslHandler clientTls = i.upstream.newHandler(c.alloc(), expectedName, 443);
       s.pipeline().addLast(serverTls);
       c.pipeline().addLast(clientTls);
