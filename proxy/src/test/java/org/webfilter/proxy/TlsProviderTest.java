@@ -12,16 +12,29 @@ import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.webfilter.policy.Cidr;
+import org.webfilter.policy.config.ProxySettings;
 
 /** Which TLS engine interception uses, and that both engines verify the same way. */
 class TlsProviderTest {
@@ -77,6 +90,67 @@ class TlsProviderTest {
     }
   }
 
+  /**
+   * One server context for every host: two hosts in a row on the same {@link Interception}, each
+   * handshake shows the client the leaf for its own name, and the client's host-name check passes.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void serverContext_twoHostsInARow_presentsEachItsOwnLeaf(SslProvider provider)
+      throws Exception {
+    try (Interception i = trustingItsOwnCa(provider)) {
+      for (String host : List.of("a.test", "b.test")) {
+        X509Certificate leaf = i.leaf(host).get(60, TimeUnit.SECONDS);
+        Shake shake = shake(i, host, host);
+        assertEquals(null, shake.failure());
+        assertEquals(List.of(host), dnsNames(shake.presented()));
+        assertEquals(leaf, shake.presented());
+      }
+    }
+  }
+
+  /** A host whose leaf is not made has no certificate: the handshake fails, nothing else. */
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void serverContext_hostWithoutLeaf_failsTheHandshake(SslProvider provider) throws Exception {
+    try (Interception i = trustingItsOwnCa(provider)) {
+      i.leaf("a.test").get(60, TimeUnit.SECONDS);
+      Shake shake = shake(i, "never-asked.test", "never-asked.test");
+      assertTrue(shake.failure() instanceof SSLException, String.valueOf(shake.failure()));
+      assertEquals(null, handshake(i, "a.test", "a.test"), "the context still serves a.test");
+    }
+  }
+
+  /**
+   * Through the proxy, with the engine chosen as in production ({@code -Dwebfilter.tls.provider}):
+   * two hosts intercepted in a row on the same proxy each get a leaf for their own name.
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void proxy_twoHostsInARow_eachGetsALeafForItsOwnName(SslProvider provider) throws Exception {
+    ProxySettings settings =
+        new ProxySettings("127.0.0.1", 0, List.of(Cidr.parse("127.0.0.0/8")), Map.of(), "n");
+    ProxyServer proxy;
+    System.setProperty(TlsProvider.PROPERTY, provider.name().toLowerCase(Locale.ROOT));
+    try {
+      proxy =
+          ProxyServer.start(
+              settings,
+              TestPolicy::new,
+              new CollectingSink(),
+              Clock.systemUTC(),
+              Optional.empty(),
+              ProxyOptions.defaults().withInterception(dir.resolve("ca"), r -> true));
+    } finally {
+      System.clearProperty(TlsProvider.PROPERTY);
+    }
+    try (proxy) {
+      for (String host : List.of("site1.example.org", "site2.example.org")) {
+        assertEquals(List.of(host), dnsNames(leafThroughProxy(proxy, host)));
+      }
+    }
+  }
+
   /** The upstream context accepts a leaf the school CA issued for the name asked for. */
   @ParameterizedTest
   @EnumSource(names = {"JDK", "OPENSSL"})
@@ -129,11 +203,20 @@ class TlsProviderTest {
 
   /**
    * A handshake in memory: the upstream context (client, expecting {@code expectedName}) against
-   * the leaf for {@code leafName} (server). Null when it succeeded, else the client's failure.
+   * the server context for {@code leafName}. Null when it succeeded, else the client's failure.
    */
   private static Throwable handshake(Interception i, String leafName, String expectedName)
       throws Exception {
     i.leaf(leafName).get(60, TimeUnit.SECONDS);
+    return shake(i, leafName, expectedName).failure();
+  }
+
+  /** How an in-memory handshake went: the client's failure (or null) and the leaf it was shown. */
+  private record Shake(Throwable failure, X509Certificate presented) {}
+
+  /** As {@link #handshake}, without waiting for {@code leafName}'s leaf first. */
+  private static Shake shake(Interception i, String leafName, String expectedName)
+      throws Exception {
     EmbeddedChannel s = new EmbeddedChannel();
     EmbeddedChannel c = new EmbeddedChannel();
     try {
@@ -146,10 +229,57 @@ class TlsProviderTest {
         shuttle(s, c);
       }
       assertTrue(clientTls.handshakeFuture().isDone(), "handshake did not finish");
-      return clientTls.handshakeFuture().cause();
+      Throwable failure = clientTls.handshakeFuture().cause();
+      X509Certificate presented =
+          failure == null
+              ? (X509Certificate) clientTls.engine().getSession().getPeerCertificates()[0]
+              : null;
+      return new Shake(failure, presented);
     } finally {
       c.finishAndReleaseAll();
       s.finishAndReleaseAll();
+    }
+  }
+
+  /** The DNS names a certificate is for (its subjectAltName dNSName entries). */
+  private static List<String> dnsNames(X509Certificate cert) throws Exception {
+    List<String> names = new ArrayList<>();
+    for (List<?> san : cert.getSubjectAlternativeNames()) {
+      if (Integer.valueOf(2).equals(san.get(0))) {
+        names.add((String) san.get(1));
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Opens a CONNECT tunnel to {@code host}:443 through {@code proxy} and returns the leaf the proxy
+   * presents for {@code host} (trusting anything: the point is which name it is for).
+   */
+  private static X509Certificate leafThroughProxy(ProxyServer proxy, String host)
+      throws Exception {
+    try (Socket s = new Socket()) {
+      s.connect(proxy.address(), 60_000);
+      s.setSoTimeout(60_000);
+      String authority = host + ":443";
+      s.getOutputStream()
+          .write(
+              ("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int c = s.getInputStream().read();
+        assertTrue(c >= 0, head.toString());
+        head.append((char) c);
+      }
+      assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
+      SSLContext trustAll = SSLContext.getInstance("TLS");
+      trustAll.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+      try (SSLSocket tls =
+          (SSLSocket) trustAll.getSocketFactory().createSocket(s, host, 443, false)) {
+        tls.startHandshake();
+        return (X509Certificate) tls.getSession().getPeerCertificates()[0];
+      }
     }
   }
 
