@@ -312,18 +312,7 @@ class InterceptionTest {
   @Test
   void interceptedRole_upstreamWithUntrustedCertificate_getsBlockPage() throws Exception {
     String url = "https://untrusted.test:" + untrusted.httpsPort() + "/";
-    HttpResponse<String> r = get(url);
-    assertEquals(403, r.statusCode());
-    assertTrue(
-        r.headers()
-            .firstValue("x-webfilter-block")
-            .orElse("")
-            .contains("rule=" + Interceptor.CERTIFICATE_INVALID_RULE),
-        r.headers().map().toString());
-    assertTrue(r.body().contains("certificate"), r.body());
-    AccessEvent e = events.await(ev -> url.equals(ev.url()));
-    assertEquals(Interceptor.CERTIFICATE_INVALID_RULE, e.rule());
-    assertEquals(AccessEvent.Verdict.BLOCK, e.decision());
+    assertCertificateBlockPage(url, "certificate");
     assertEquals(0, untrusted.getAllServeEvents().size());
   }
 
@@ -334,6 +323,12 @@ class InterceptionTest {
   @Test
   void interceptedRole_upstreamCertificateForAnotherName_getsBlockPage() throws Exception {
     String url = "https://wrong-name.test:" + origin.httpsPort() + "/wrong-name";
+    assertCertificateBlockPage(url, "wrong-name.test");
+    origin.verify(0, getRequestedFor(urlPathEqualTo("/wrong-name")));
+  }
+
+  /** {@code url} gets the block page for an invalid upstream certificate, and its event says so. */
+  private void assertCertificateBlockPage(String url, String bodyMentions) throws Exception {
     HttpResponse<String> r = get(url);
     assertEquals(403, r.statusCode());
     assertTrue(
@@ -342,10 +337,10 @@ class InterceptionTest {
             .orElse("")
             .contains("rule=" + Interceptor.CERTIFICATE_INVALID_RULE),
         r.headers().map().toString());
-    assertTrue(r.body().contains("wrong-name.test"), r.body());
+    assertTrue(r.body().contains(bodyMentions), r.body());
     AccessEvent e = events.await(ev -> url.equals(ev.url()));
     assertEquals(Interceptor.CERTIFICATE_INVALID_RULE, e.rule());
-    origin.verify(0, getRequestedFor(urlPathEqualTo("/wrong-name")));
+    assertEquals(AccessEvent.Verdict.BLOCK, e.decision());
   }
 
   @Test
