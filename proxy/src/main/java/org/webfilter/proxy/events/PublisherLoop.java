@@ -122,11 +122,16 @@ final class PublisherLoop implements Runnable {
       return;
     }
     for (int i = 0; i < records.size(); i++) {
-      if (!sender.send(records.get(i))) {
-        if (spool != null) {
-          toSpool(records.subList(i, records.size()));
-          return;
-        }
+      boolean handedOver = sender.send(records.get(i));
+      // Without metadata (Kafka unreachable since the start) the producer fails each record only after
+      // blocking max.block.ms, through the callback: stop at the first failure, as at a refusal, or a
+      // batch of a thousand would hold this thread for a thousand seconds.
+      if (spool != null && (!handedOver || sender.hasFailed())) {
+        spoolFailed(); // what Kafka failed so far first, this record included: order is kept
+        toSpool(records.subList(handedOver ? i + 1 : i, records.size()));
+        return;
+      }
+      if (!handedOver) {
         counters.dropped(1, "Kafka refused it and there is no spool");
       }
     }

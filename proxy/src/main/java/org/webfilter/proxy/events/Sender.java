@@ -86,7 +86,7 @@ final class Sender {
 
   /**
    * Sends a batch read from the spool; the result completes when Kafka acknowledged all of it or any
-   * of it failed. Stops sending at the first refusal.
+   * of it failed. Stops sending at the first refusal or immediate failure.
    */
   Replay replay(List<OutRecord> batch) {
     Replay replay = new Replay(batch.size());
@@ -112,6 +112,14 @@ final class Sender {
         counters.sendFailed(topic, e);
         replay.failed.set(true);
         for (int j = i; j < batch.size(); j++) {
+          replay.pending.countDown();
+        }
+        break;
+      }
+      if (replay.failed.get()) {
+        // failed at once (no metadata: after blocking max.block.ms): the batch is retried later
+        // anyway, so do not block again for every other record of it
+        for (int j = i + 1; j < batch.size(); j++) {
           replay.pending.countDown();
         }
         break;

@@ -144,6 +144,28 @@ class EventPipelineKafkaTest {
         sent.size(), p.metrics().spooled(), p.metrics().replayed(), duplicates(seen).size());
   }
 
+  /**
+   * Kafka unreachable since the start: the producer never gets metadata and fails each record only
+   * after blocking max.block.ms (1 s). The publisher spools the rest of a batch at the first failure
+   * instead of waiting a second per event, so a proxy stopped now has every event on disk (before:
+   * the close gave up after 30 s and dropped the rest). The publisher first tries for 10 s to create
+   * the topics, so all 100 events are one batch when it starts sending.
+   */
+  @Test
+  void brokerUnreachableSinceTheStart_stoppedAtOnce_everyEventSpooled() throws Exception {
+    KafkaSettings nowhere = new KafkaSettings(
+        "127.0.0.1:" + EmbeddedKafka.freePort(), Topics.ACCESS, Topics.ALERTS, PARTITIONS, (short) 1, Map.of());
+    EventPipeline p = EventPipeline.start(nowhere, options().withCreateTopics(true), AlertRules.defaults());
+    pipelines.add(p);
+    for (int i = 0; i < 100; i++) {
+      assertTrue(p.offer(TestEvents.event(i)));
+    }
+    p.close();
+    PublisherMetrics m = p.metrics();
+    assertEquals(0, m.dropped(), m::toString);
+    assertEquals(100, m.spooled(), m::toString);
+  }
+
   @Test
   void closedWhileBrokerDown_newPublisherOnSameSpool_deliversSpooledEvents() throws Exception {
     startKafka();
