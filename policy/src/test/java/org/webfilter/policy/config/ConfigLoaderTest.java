@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,7 @@ class ConfigLoaderTest {
   @TempDir Path dir;
 
   private Path write(String... lines) throws IOException {
-    Path p = dir.resolve("webfilter.yaml");
-    Files.write(p, List.of(lines));
-    return p;
+    return ConfigFiles.write(dir, lines);
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,9 +19,7 @@ class ProxyLimitsConfigTest {
   @TempDir Path dir;
 
   private Path write(String... lines) throws IOException {
-    Path p = dir.resolve("webfilter.yaml");
-    Files.write(p, List.of(lines));
-    return p;
+    return ConfigFiles.write(dir, lines);
   }
 
   @Test

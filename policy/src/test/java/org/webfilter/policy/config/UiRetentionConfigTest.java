@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,9 +16,7 @@ class UiRetentionConfigTest {
   @TempDir Path dir;
 
   private Path write(String... lines) throws IOException {
-    Path p = dir.resolve("webfilter.yaml");
-    Files.write(p, List.of(lines));
-    return p;
+    return ConfigFiles.write(dir, lines);
   }
 
   @Test
