@@ -154,7 +154,7 @@ public final class Webfilter implements AutoCloseable {
     return ProxyOptions.defaults()
         .withConnectPorts(config.proxy().connectPorts())
         .withLimits(config.proxy().limits())
-        .withUpstreamPool(config.proxy().upstream())
+        .withUpstream(config.proxy().upstream())
         .withRestrictRole(role -> policy.get().role(role)
             .map(r -> r.blockedCategories().contains("proxy-avoidance")).orElse(true))
         .withSafeSearchRole(role -> policy.get().role(role).map(RoleSettings::safeSearch).orElse(true))

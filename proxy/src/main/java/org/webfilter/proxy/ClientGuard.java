@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.webfilter.policy.config.ProxyLimits;
 
 /**
  * The first handler of every client connection, which builds the rest of its pipeline, and the
@@ -29,9 +30,9 @@ import java.util.function.Supplier;
  * wrong site:
  *
  * <ul>
- *   <li>at most {@link ProxyOptions#maxConnectionsPerClient()} connections per client address
+ *   <li>at most {@link ProxyLimits#maxConnectionsPerClient()} connections per client address
  *       (429, closed);
- *   <li>a request head must be complete within {@link ProxyOptions#headerTimeout()} of its first
+ *   <li>a request head must be complete within {@link ProxyLimits#headerTimeout()} of its first
  *       byte (408, closed): a client trickling headers byte by byte cannot hold a connection;
  *   <li>the request decoder is a strict one with our limits, and a check
  *       right after it answers what must not be forwarded, then closes, because after a bad
@@ -55,7 +56,7 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
   private static final String ENCODER = "encoder";
   private static final String DECODER = "decoder";
 
-  private final ProxyOptions options;
+  private final ProxyLimits limits;
   private final ConnectionLimiter limiter;
   private final Supplier<LoginGate> loginGate;
   private final Supplier<ClientSession> session;
@@ -68,11 +69,11 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
    * @param session makes the connection's {@link ClientSession}, the last handler
    */
   ClientGuard(
-      ProxyOptions options,
+      ProxyLimits limits,
       ConnectionLimiter limiter,
       Supplier<LoginGate> loginGate,
       Supplier<ClientSession> session) {
-    this.options = options;
+    this.limits = limits;
     this.limiter = limiter;
     this.loginGate = loginGate;
     this.session = session;
@@ -82,11 +83,11 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     counted = limiter.acquire(client);
-    headTimer = new HeadTimer(options, () -> refuse(ctx, TOO_SLOW));
-    long idle = options.idleTimeout().toMillis();
+    headTimer = new HeadTimer(limits, () -> refuse(ctx, TOO_SLOW));
+    long idle = limits.idleTimeout().toMillis();
     ctx.pipeline()
         .addAfter(NAME, ENCODER, new HttpResponseEncoder())
-        .addAfter(ENCODER, DECODER, new StrictDecoder(options))
+        .addAfter(ENCODER, DECODER, new StrictDecoder(limits))
         .addAfter(DECODER, HEAD_CHECK, new HeadCheck())
         .addAfter(HEAD_CHECK, LoginGate.NAME, loginGate.get())
         .addAfter(
@@ -157,10 +158,10 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
    * How every client request is decoded, plain or decrypted in an intercepted tunnel (where {@link
    * Interceptor} gives it to an {@link io.netty.handler.codec.http.HttpServerCodec}).
    */
-  static HttpDecoderConfig decoderConfig(ProxyOptions o) {
+  static HttpDecoderConfig decoderConfig(ProxyLimits l) {
     return new HttpDecoderConfig()
-        .setMaxInitialLineLength(o.maxRequestLine())
-        .setMaxHeaderSize(o.maxHeaderBytes())
+        .setMaxInitialLineLength(l.maxRequestLine())
+        .setMaxHeaderSize(l.maxHeaderBytes())
         .setMaxChunkSize(16 * 1024)
         .setAllowDuplicateContentLengths(false)
         .setStrictLineParsing(true)
@@ -171,8 +172,8 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
 
   /** Netty's decoder with our limits, refusing what it would otherwise repair silently. */
   private static final class StrictDecoder extends HttpRequestDecoder {
-    StrictDecoder(ProxyOptions o) {
-      super(decoderConfig(o));
+    StrictDecoder(ProxyLimits l) {
+      super(decoderConfig(l));
     }
 
     /** Netty would drop the Content-Length and go on; RFC 9112 §6.1 lets us refuse instead. */
@@ -194,7 +195,7 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
       }
       if (msg instanceof HttpRequest r) {
         headTimer.stop();
-        Refusal no = check(r, options.maxHeaderCount());
+        Refusal no = check(r, limits.maxHeaderCount());
         if (no != null) {
           refused = true;
           ReferenceCountUtil.release(msg);

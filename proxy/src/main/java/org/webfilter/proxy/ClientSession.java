@@ -188,7 +188,7 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
       return;
     }
     UpstreamPool.Connection c = pool.connection(key, this);
-    long idle = shared.options.idleTimeout().toMillis();
+    long idle = shared.options.limits().idleTimeout().toMillis();
     Upstreams.bootstrap(shared, ctx)
         .handler(
             new ChannelInitializer<Channel>() {

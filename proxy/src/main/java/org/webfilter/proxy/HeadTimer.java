@@ -4,10 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.webfilter.policy.config.ProxyLimits;
 
 /**
  * The defence against a client trickling a request head byte by byte to hold a connection: the
- * head must be complete within {@link ProxyOptions#headerTimeout()} of its first byte. One per
+ * head must be complete within {@link ProxyLimits#headerTimeout()} of its first byte. One per
  * client connection, plain ({@link ClientGuard}) or decrypted in a tunnel ({@link Interceptor});
  * used on the connection's event loop only.
  */
@@ -18,8 +19,8 @@ final class HeadTimer {
   private ScheduledFuture<?> timer;
 
   /** @param expired answers the client (408) and closes */
-  HeadTimer(ProxyOptions o, Runnable expired) {
-    this.millis = o.headerTimeout().toMillis();
+  HeadTimer(ProxyLimits limits, Runnable expired) {
+    this.millis = limits.headerTimeout().toMillis();
     this.expired = expired;
   }
 

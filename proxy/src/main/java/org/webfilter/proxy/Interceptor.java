@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.webfilter.categoriser.Target;
 import org.webfilter.policy.Decision;
+import org.webfilter.policy.config.ProxyLimits;
 
 /**
  * The HTTP side of an intercepted tunnel: sits on the client channel behind the server {@link
@@ -108,12 +109,12 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
     this.port = port;
     this.connectHost = connectHost;
     this.key = UpstreamKey.tls(host, connectHost, port);
-    this.headTimer = new HeadTimer(shared.options, this::headTooSlow);
+    this.headTimer = new HeadTimer(shared.options.limits(), this::headTooSlow);
   }
 
   /** The client-side handlers, after {@code after} in the pipeline of {@code ctx}. */
   static void install(
-      ChannelHandlerContext ctx, String after, SslHandler ssl, ProxyOptions o, Interceptor i) {
+      ChannelHandlerContext ctx, String after, SslHandler ssl, ProxyLimits limits, Interceptor i) {
     ctx.pipeline()
         .addAfter(after, TLS, ssl)
         .addAfter(
@@ -126,7 +127,7 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
                 c.fireChannelRead(msg);
               }
             })
-        .addAfter(HEAD_TIMER, HTTP, new HttpServerCodec(ClientGuard.decoderConfig(o)))
+        .addAfter(HEAD_TIMER, HTTP, new HttpServerCodec(ClientGuard.decoderConfig(limits)))
         .addAfter(HTTP, NAME, i);
   }
 
@@ -172,7 +173,7 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
     x.intercepted();
     x.who(tunnel.user(), role);
     start(request, x);
-    ClientGuard.Refusal no = ClientGuard.check(request, shared.options.maxHeaderCount());
+    ClientGuard.Refusal no = ClientGuard.check(request, shared.options.limits().maxHeaderCount());
     if (no != null) {
       // what a plain request gets from ClientGuard, and closed for the same reason: after a bad
       // head the two ends may no longer agree where the next request starts
@@ -320,7 +321,7 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
     Interception tls = shared.interception;
     UpstreamPool.Connection c = shared.pool.connection(key, this);
     opening = c;
-    long idle = shared.options.idleTimeout().toMillis();
+    long idle = shared.options.limits().idleTimeout().toMillis();
     Upstreams.bootstrap(shared, ctx)
         .handler(
             new ChannelInitializer<Channel>() {

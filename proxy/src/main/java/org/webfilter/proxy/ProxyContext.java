@@ -53,7 +53,7 @@ final class ProxyContext {
     this.resolver = resolver;
     this.viaName = viaName;
     this.interception = interception;
-    this.pool = new UpstreamPool(options);
+    this.pool = new UpstreamPool(options.upstream());
   }
 
   /** Called once the server is listening: the real port, and how PAC files name us by default. */

@@ -139,7 +139,7 @@ public final class ProxyServer implements AutoCloseable {
             resolver,
             via,
             interception);
-    ConnectionLimiter limiter = new ConnectionLimiter(options.maxConnectionsPerClient());
+    ConnectionLimiter limiter = new ConnectionLimiter(options.limits().maxConnectionsPerClient());
     EventLoopGroup acceptor = Transport.group(1, daemonThreads("webfilter-accept"));
     EventLoopGroup loops = Transport.group(workerThreads, daemonThreads("webfilter-loop"));
     Channel server;
@@ -158,7 +158,7 @@ public final class ProxyServer implements AutoCloseable {
                           .addLast(
                               ClientGuard.NAME,
                               new ClientGuard(
-                                  options,
+                                  options.limits(),
                                   limiter,
                                   () -> new LoginGate(policy),
                                   () -> new ClientSession(context)));

@@ -21,6 +21,7 @@ import org.webfilter.categoriser.Target;
 import org.webfilter.policy.Decision;
 import org.webfilter.policy.Policy;
 import org.webfilter.policy.Verdict;
+import org.webfilter.policy.config.ProxyLimits;
 
 /**
  * A CONNECT tunnel the proxy runs itself, so it can look at the first bytes before choosing (and
@@ -35,7 +36,7 @@ import org.webfilter.policy.Verdict;
  *
  * <ol>
  *   <li>collects the first bytes until {@link ClientHello#peek} can tell what they are (within
- *       {@link ProxyOptions#headerTimeout()});
+ *       {@link ProxyLimits#headerTimeout()});
  *   <li>decides again: on the server name when the CONNECT named an IP address; on both names,
  *       the stricter winning and the attempt flagged, when they differ (domain fronting);
  *       non-TLS traffic to port 443, and TLS without a name to a bare IP, are refused for
@@ -112,14 +113,14 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
       p.remove("idle"); // the session's: it would see no reads and close a busy tunnel
     }
     p.addFirst(NAME, new Tunnel(shared, exchange, policy, role, connect, connectDecision));
-    long idle = shared.options.idleTimeout().toMillis();
+    long idle = shared.options.limits().idleTimeout().toMillis();
     p.addFirst(IDLE, new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    long ms = shared.options.headerTimeout().toMillis();
+    long ms = shared.options.limits().headerTimeout().toMillis();
     peekTimer = ctx.executor().schedule(this::peekTimedOut, ms, TimeUnit.MILLISECONDS);
   }
 
@@ -277,7 +278,7 @@ final class Tunnel extends ChannelInboundHandlerAdapter {
         ctx,
         NAME,
         shared.interception.newServerHandler(ctx.alloc(), tlsName, connect.port()),
-        shared.options,
+        shared.options.limits(),
         new Interceptor(shared, exchange, role, tlsName, connect.port(), connectHost));
     state = State.PASSING;
     ByteBuf hello = held;

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.webfilter.policy.config.UpstreamSettings;
 
 /**
  * Idle keep-alive connections to origin servers, kept per event loop and per {@link UpstreamKey}
@@ -20,9 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A connection belongs to the event loop it was opened on, the loop of the client it first
  * served; it is only ever used by clients of that loop, so the pool needs no locks. A connection
- * idle for longer than {@link ProxyOptions#upstreamIdleKeep()} is not reused (origins close idle
+ * idle for longer than {@link UpstreamSettings#idleKeep()} is not reused (origins close idle
  * connections after 5-75 s, and a request sent on a connection the origin is closing is lost), and
- * at most {@link ProxyOptions#upstreamIdlePerOrigin()} are kept per origin; whoever takes
+ * at most {@link UpstreamSettings#idlePerOrigin()} are kept per origin; whoever takes
  * one from the pool must be ready for it to close before the first response byte, and retry once
  * on a new connection ({@link ClientSession} and {@link Interceptor} do, for requests without a
  * body). Only a connection whose last response was read whole, with both ends keeping it alive, is
@@ -42,9 +43,9 @@ final class UpstreamPool {
         }
       };
 
-  UpstreamPool(ProxyOptions options) {
-    this.maxIdleNanos = options.upstreamIdleKeep().toNanos();
-    this.maxPerOrigin = options.upstreamIdlePerOrigin();
+  UpstreamPool(UpstreamSettings settings) {
+    this.maxIdleNanos = settings.idleKeep().toNanos();
+    this.maxPerOrigin = settings.idlePerOrigin();
   }
 
   /**

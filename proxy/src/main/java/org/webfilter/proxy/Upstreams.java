@@ -54,7 +54,8 @@ final class Upstreams {
         .channel(Transport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(
-            ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) shared.options.connectTimeout().toMillis());
+            ChannelOption.CONNECT_TIMEOUT_MILLIS,
+            (int) shared.options.limits().connectTimeout().toMillis());
   }
 
   /** The HTTP/1.1 codec of a connection to an origin, with generous limits on response heads. */

@@ -49,9 +49,7 @@ class ConfiguredLimitsTest {
     Files.write(file, yaml);
     ProxySettings settings = ConfigLoader.load(file).proxy();
     ProxyOptions options =
-        ProxyOptions.defaults()
-            .withLimits(settings.limits())
-            .withUpstreamPool(settings.upstream());
+        ProxyOptions.defaults().withLimits(settings.limits()).withUpstream(settings.upstream());
     proxy =
         ProxyServer.start(
             settings, TestPolicy::new, new CollectingSink(), Clock.systemUTC(), Optional.empty(),

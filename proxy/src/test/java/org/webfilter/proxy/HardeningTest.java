@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.webfilter.policy.Cidr;
+import org.webfilter.policy.config.ProxyLimits;
 import org.webfilter.policy.config.ProxySettings;
 
 /** Limits, timeouts and malformed requests, on raw sockets; after each test the proxy still serves. */
@@ -50,9 +51,10 @@ class HardeningTest {
             "hard-node");
     ProxyOptions options =
         ProxyOptions.defaults()
-            .withLimits(1024, 4096, 20)
-            .withMaxConnectionsPerClient(6)
-            .withTimeouts(Duration.ofSeconds(70), Duration.ofSeconds(1), Duration.ofSeconds(15));
+            .withLimits(
+                new ProxyLimits(
+                    1024, 4096, 20, 6, Duration.ofSeconds(70), Duration.ofSeconds(1),
+                    Duration.ofSeconds(15)));
     proxy =
         ProxyServer.start(
             settings, TestPolicy::new, new CollectingSink(), Clock.systemUTC(), Optional.empty(), options);

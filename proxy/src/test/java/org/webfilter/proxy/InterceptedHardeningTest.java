@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.webfilter.policy.Cidr;
+import org.webfilter.policy.config.ProxyLimits;
 import org.webfilter.policy.config.ProxySettings;
 import org.webfilter.proxy.InterceptedReuseTest.Answer;
 import org.webfilter.proxy.InterceptedReuseTest.Certified;
@@ -41,7 +42,7 @@ import org.webfilter.proxy.InterceptedReuseTest.Certified;
  */
 class InterceptedHardeningTest {
   private static final String HOST = "guard.test";
-  private static final ProxyOptions DEFAULTS = ProxyOptions.defaults();
+  private static final ProxyLimits DEFAULTS = ProxyLimits.DEFAULTS;
   private static final Duration HEAD_TIMEOUT = Duration.ofSeconds(2);
 
   @TempDir static Path dir;
@@ -54,9 +55,12 @@ class InterceptedHardeningTest {
     Certified cert = InterceptedReuseTest.selfSigned(List.of(HOST));
     origin = new CountingOrigin(SslContextBuilder.forServer(cert.kp().getPrivate(), cert.cert()).build());
     ProxyOptions options =
-        DEFAULTS
-            .withLimits(DEFAULTS.maxRequestLine(), DEFAULTS.maxHeaderBytes(), 10)
-            .withTimeouts(DEFAULTS.idleTimeout(), HEAD_TIMEOUT, DEFAULTS.connectTimeout())
+        ProxyOptions.defaults()
+            .withLimits(
+                new ProxyLimits(
+                    DEFAULTS.maxRequestLine(), DEFAULTS.maxHeaderBytes(), 10,
+                    DEFAULTS.maxConnectionsPerClient(), DEFAULTS.idleTimeout(), HEAD_TIMEOUT,
+                    DEFAULTS.connectTimeout()))
             .withConnectPorts(Set.of(origin.port()))
             .withInterception(dir.resolve("ca"), role -> true)
             .withUpstreamTrust(List.of(cert.cert()));

@@ -72,6 +72,7 @@ import org.webfilter.policy.Decision;
 import org.webfilter.policy.Identification;
 import org.webfilter.policy.Policy;
 import org.webfilter.policy.Verdict;
+import org.webfilter.policy.config.ProxyLimits;
 import org.webfilter.policy.config.ProxySettings;
 
 /**
@@ -149,12 +150,17 @@ class InterceptionTest {
     }
     ProxySettings settings =
         new ProxySettings("127.0.0.1", 0, List.of(Cidr.parse("127.0.0.0/8")), resolve, "tls-node");
+    ProxyLimits d = ProxyLimits.DEFAULTS;
     ProxyOptions options =
         ProxyOptions.defaults()
             .withRestrictRole(role -> role.equals("pupil"))
             .withSafeSearchRole(role -> role.equals("pupil"))
             .withConnectPorts(Set.of(443, origin.httpsPort(), untrusted.httpsPort()))
-            .withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(60))
+            .withLimits(
+                new ProxyLimits(
+                    d.maxRequestLine(), d.maxHeaderBytes(), d.maxHeaderCount(),
+                    d.maxConnectionsPerClient(), Duration.ofSeconds(120), Duration.ofSeconds(60),
+                    Duration.ofSeconds(60)))
             .withInterception(dir.resolve("ca"), role -> role.equals("pupil"))
             .withDoNotDecrypt(Set.of("bank.test"))
             .withUpstreamTrust(List.of(originCert));

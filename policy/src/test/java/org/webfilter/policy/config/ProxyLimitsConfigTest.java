@@ -1,18 +1,26 @@
 package org.webfilter.policy.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@code proxy.limits} and {@code proxy.upstream}: read, defaulted, and refused when out of range. */
+/**
+ * {@code proxy.limits} and {@code proxy.upstream}: read, defaulted, and refused when out of range,
+ * in the file (with file, line and key) and in code (the records' own checks).
+ */
 class ProxyLimitsConfigTest {
   private static final String ROLES = "roles: {pupil: {block-categories: [adult]}}";
 
@@ -84,5 +92,46 @@ class ProxyLimitsConfigTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
     assertEquals(1, e.errors().size(), e.getMessage());
     assertEquals("proxy.upstream.idle-keep", e.errors().get(0).key());
+  }
+
+  private static final Duration SECOND = Duration.ofSeconds(1);
+
+  @Test
+  void records_theLowestValuesAllowed_areAccepted() {
+    assertDoesNotThrow(() -> new ProxyLimits(256, 1024, 8, 1, SECOND, SECOND, SECOND));
+    assertDoesNotThrow(() -> new UpstreamSettings(SECOND, 0));
+  }
+
+  static Stream<Arguments> outOfRange() {
+    return Stream.of(
+        refused("proxy.limits.maxRequestLine: 255 (expected: >= 256)",
+            () -> new ProxyLimits(255, 1024, 8, 1, SECOND, SECOND, SECOND)),
+        refused("proxy.limits.maxHeaderBytes: 1023 (expected: >= 1024)",
+            () -> new ProxyLimits(256, 1023, 8, 1, SECOND, SECOND, SECOND)),
+        refused("proxy.limits.maxHeaderCount: 7 (expected: >= 8)",
+            () -> new ProxyLimits(256, 1024, 7, 1, SECOND, SECOND, SECOND)),
+        refused("proxy.limits.maxConnectionsPerClient: 0 (expected: >= 1)",
+            () -> new ProxyLimits(256, 1024, 8, 0, SECOND, SECOND, SECOND)),
+        refused("proxy.limits.idleTimeout: PT0S (expected: a positive duration)",
+            () -> new ProxyLimits(256, 1024, 8, 1, Duration.ZERO, SECOND, SECOND)),
+        refused("proxy.limits.headerTimeout: PT-1S (expected: a positive duration)",
+            () -> new ProxyLimits(256, 1024, 8, 1, SECOND, SECOND.negated(), SECOND)),
+        refused("proxy.limits.connectTimeout: PT0S (expected: a positive duration)",
+            () -> new ProxyLimits(256, 1024, 8, 1, SECOND, SECOND, Duration.ZERO)),
+        refused("proxy.upstream.idleKeep: PT0S (expected: a positive duration)",
+            () -> new UpstreamSettings(Duration.ZERO, 0)),
+        refused("proxy.upstream.idlePerOrigin: -1 (expected: >= 0)",
+            () -> new UpstreamSettings(SECOND, -1)));
+  }
+
+  private static Arguments refused(String message, Executable make) {
+    return Arguments.of(message, make);
+  }
+
+  /** Values made in code, not read from the file, are checked by the records themselves. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("outOfRange")
+  void records_outOfRange_areRefusedNamingTheComponent(String message, Executable make) {
+    assertEquals(message, assertThrows(IllegalArgumentException.class, make).getMessage());
   }
 }
