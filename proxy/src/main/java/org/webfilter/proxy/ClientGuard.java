@@ -1,9 +1,11 @@
 package org.webfilter.proxy;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -42,7 +44,10 @@ import org.webfilter.policy.config.ProxyLimits;
  *       chunked, bad chunking, several or invalid Host headers (400);
  *   <li>behind that check, a {@link LoginGate} holds requests whose proxy login is still being
  *       checked against the directory, so the event loop never waits for it; then the {@link
- *       ClientSession} serves the requests.
+ *       ClientSession} serves the requests;
+ *   <li>the decoder leaves at the end of a request that asks to upgrade, and comes back if the
+ *       answer is not a 101 ({@link #decodeAgain}): until then nobody knows whether what follows
+ *       is HTTP (see {@link HttpRelay}).
  * </ul>
  *
  * Limits on sizes hold without buffering: bodies stream through chunk by chunk. Requests decrypted
@@ -183,9 +188,26 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The connection stays HTTP after a request that asked to upgrade ({@link #pauseDecoding}): a
+   * decoder again, and {@code held}, what the client sent since, through it in order.
+   */
+  static void decodeAgain(ChannelPipeline p, List<ByteBuf> held) {
+    ClientGuard guard = (ClientGuard) p.get(NAME);
+    ChannelHandlerContext ctx = p.context(NAME);
+    p.addAfter(ENCODER, DECODER, new StrictDecoder(guard.options));
+    guard.headTimer.requestEnded(); // between requests again: the next byte starts the clock
+    for (ByteBuf b : held) {
+      ctx.fireChannelRead(b);
+    }
+    ctx.fireChannelReadComplete();
+  }
+
   /** Right after the decoder: sees each decoded request and stops the bad ones. */
   private final class HeadCheck extends ChannelInboundHandlerAdapter {
     private boolean refused;
+    /** The request being decoded asked to upgrade. */
+    private boolean upgrading;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -202,6 +224,7 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
           refuse(ctx, no);
           return;
         }
+        upgrading = HttpRelay.asksUpgrade(r);
       }
       if (msg instanceof HttpContent c && c.decoderResult().isFailure()) {
         refused = true;
@@ -211,8 +234,27 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
       }
       if (msg instanceof LastHttpContent) {
         headTimer.requestEnded();
+        ctx.fireChannelRead(msg);
+        if (upgrading) {
+          upgrading = false;
+          pauseDecoding(ctx);
+        }
+        return;
       }
       ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * The end of a request that asked to upgrade: what follows is the new protocol's if the origin
+     * answers 101, the next request otherwise. Until the session knows, nothing more is decoded:
+     * the decoder leaves, passing on what it had not decoded yet, and bytes go on as they come.
+     */
+    private void pauseDecoding(ChannelHandlerContext ctx) {
+      ChannelPipeline p = ctx.pipeline();
+      if (p.get(DECODER) != null) {
+        headTimer.hold(); // the wait is the origin's, not a slow head
+        p.remove(DECODER);
+      }
     }
 
   }

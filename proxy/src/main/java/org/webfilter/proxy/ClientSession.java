@@ -22,6 +22,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the response streams back the same way, with back-pressure both ways; the event is
  *       published when it is complete. The connection then returns to the pool when both ends
  *       allow it. A {@code 101 Switching Protocols} (WebSocket) turns both connections into a byte
- *       relay.
+ *       relay; what the client sent after its handshake waited undecoded (see {@link HttpRelay})
+ *       and goes first. The origin may switch only when asked, and after the whole request: any
+ *       other 101 is a 502.
  * </ol>
  *
  * One request is in flight at a time; pipelined requests wait in order. A client's {@code
@@ -265,7 +268,9 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
     }
     HopByHop.strip(r.headers());
     r.headers().add(HttpHeaderNames.VIA, via);
-    if (closeAfterResponse && !informational) {
+    if (r.status().code() == 101) {
+      // Connection: upgrade stays, whatever the client said: the connection is the relay now
+    } else if (closeAfterResponse && !informational) {
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     } else if (!version.isKeepAliveDefault() && !informational) {
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE); // HTTP/1.0 asked
@@ -299,7 +304,8 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
     Channel up = upstream.channel();
     ((HttpClientCodec) up.pipeline().get("http")).prepareUpgradeFrom(null);
     ctx.writeAndFlush(r);
-    // ahead of every client handler: the decoder and the head timer must not see the frames
+    // ahead of every client handler: the head timer and the HTTP handlers must not see the frames
+    // (the decoder left at the end of the request, ClientGuard's HeadCheck)
     ctx.pipeline()
         .addFirst(
             "webfilter-upgraded",
@@ -315,6 +321,21 @@ final class ClientSession extends HttpRelay implements UpstreamPool.Owner {
               }
             });
     ctx.channel().config().setAutoRead(true);
+  }
+
+  @Override
+  void clientBytesAfterUpgrade(Object msg) {
+    Channel up = upstream();
+    if (up != null && msg instanceof ByteBuf) {
+      up.write(msg, up.voidPromise()); // HttpRelay flushes
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  void decodeAgain(List<ByteBuf> held) {
+    ClientGuard.decodeAgain(ctx.pipeline(), held);
   }
 
   @Override

@@ -44,4 +44,13 @@ final class HeadTimer {
   void requestEnded() {
     betweenMessages = true;
   }
+
+  /**
+   * What arrives now waits undecoded for a reason of the proxy's (the answer to a request that
+   * asked to upgrade): it starts no clock. {@link #requestEnded} ends this.
+   */
+  void hold() {
+    stop();
+    betweenMessages = false;
+  }
 }

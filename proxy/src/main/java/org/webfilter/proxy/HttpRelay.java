@@ -10,6 +10,9 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -19,6 +22,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The client side of relaying HTTP requests one at a time, whoever decides them and wherever they
@@ -29,12 +34,20 @@ import java.util.ArrayDeque;
  * end the connection. Subclasses decide each request ({@link #begin}), own the upstream connection
  * and treat the response head ({@link #responseHead}). Everything runs on the client's event loop;
  * every message is passed on or released.
+ *
+ * <p>A request that asks to upgrade (a WebSocket handshake) makes what follows it ambiguous until
+ * the origin answers: the new protocol's bytes after a 101, the client's next request otherwise.
+ * So the subclass stops decoding at the end of such a request, and what the client sends meanwhile
+ * waits here as bytes, with reading paused. A 101 (only to a request that asked, and had been sent
+ * whole) relays them to the origin, first; any other answer sends them through a request decoder
+ * again ({@link #decodeAgain}), to be decided like any request.
  */
 abstract class HttpRelay extends ChannelInboundHandlerAdapter {
   /** More requests than this waiting behind the one in flight: the client is abusive. */
   private static final int MAX_WAITING = 64;
 
-  private final ArrayDeque<HttpObject> inbox = new ArrayDeque<>();
+  /** Decoded messages; or, after a request that asked to upgrade, the bytes that followed it. */
+  private final ArrayDeque<Object> inbox = new ArrayDeque<>();
   private boolean draining;
   ChannelHandlerContext ctx;
 
@@ -45,6 +58,8 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
   boolean responseDone;
   boolean responseStarted;
   boolean informational;
+  /** The request asked to switch protocols: only then may the origin answer 101. */
+  boolean upgradeAsked;
   /** Close the client connection once this response is out. */
   boolean closeAfterResponse;
   /** The body of a request we answered ourselves: dropped. */
@@ -78,10 +93,17 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
   /** The upstream connection broke or misbehaved: close it and forget it. */
   abstract void dropUpstream();
 
-  /** After a 101: what the client sends that reaches this handler. */
-  void clientBytesAfterUpgrade(Object msg) {
-    ReferenceCountUtil.release(msg);
-  }
+  /**
+   * After a 101: what the client sent after its request (held here while the answer was awaited)
+   * or sends now and reaches this handler: to the upstream, or released.
+   */
+  abstract void clientBytesAfterUpgrade(Object msg);
+
+  /**
+   * The connection stays HTTP after a request that asked to upgrade: put a request decoder back
+   * and pass {@code held}, what the client sent since (in order), through it.
+   */
+  abstract void decodeAgain(List<ByteBuf> held);
 
   /** The connection is no longer HTTP here (a tunnel took it over): leave reading alone. */
   boolean handedOver() {
@@ -102,6 +124,7 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
     responseDone = false;
     responseStarted = false;
     informational = false;
+    upgradeAsked = asksUpgrade(request);
     closeAfterResponse = false;
     discarding = false;
   }
@@ -114,11 +137,11 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
       clientBytesAfterUpgrade(msg);
       return;
     }
-    if (!(msg instanceof HttpObject o) || closed) {
-      ReferenceCountUtil.release(msg);
+    if (!(msg instanceof HttpObject || msg instanceof ByteBuf) || closed) {
+      ReferenceCountUtil.release(msg); // bytes come only while decoding is paused (see above)
       return;
     }
-    inbox.add(o);
+    inbox.add(msg);
     if (inbox.size() > MAX_WAITING) {
       ctx.close();
       return;
@@ -134,8 +157,13 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
     draining = true;
     try {
       while (!inbox.isEmpty() && !closed) {
-        HttpObject m = inbox.peek();
-        if (m instanceof HttpRequest request) {
+        Object m = inbox.peek();
+        if (m instanceof ByteBuf) {
+          if (current != null) {
+            break; // what follows a request that asked to upgrade: its answer says what it is
+          }
+          resumeDecoding();
+        } else if (m instanceof HttpRequest request) {
           if (current != null) {
             break; // the previous exchange is still running
           }
@@ -189,6 +217,26 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
       requestDone = true;
       maybeDone();
     }
+  }
+
+  /** Not switched: the bytes that wait at the head of the inbox go through a decoder again. */
+  private void resumeDecoding() {
+    List<ByteBuf> held = new ArrayList<>(2);
+    while (inbox.peek() instanceof ByteBuf b) {
+      inbox.poll();
+      held.add(b);
+    }
+    decodeAgain(held); // what it decodes comes back to channelRead, behind whatever still waits
+  }
+
+  /**
+   * Whether {@code r} asks to switch protocols: an {@code Upgrade} header, and {@code upgrade}
+   * among the {@code Connection} options (RFC 9110 §7.8). Most requests stop at the first lookup.
+   */
+  static boolean asksUpgrade(HttpRequest r) {
+    HttpHeaders h = r.headers();
+    return h.contains(HttpHeaderNames.UPGRADE)
+        && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
   }
 
   /** Forgets what waits: the client is gone or the connection is no longer HTTP. */
@@ -289,6 +337,20 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
     }
     if (m instanceof HttpResponse r) {
       int code = r.status().code();
+      if (code == 101 && !(upgradeAsked && requestDone)) {
+        // a protocol the client did not ask for (RFC 9110 §7.8), or a switch before the origin had
+        // the whole request: the two ends would no longer agree what the connection carries
+        ReferenceCountUtil.release(m);
+        dropUpstream();
+        if (!requestDone) {
+          closeAfterResponse = true;
+          discarding = true;
+        }
+        answer(
+            text(HttpResponseStatus.BAD_GATEWAY, "webfilter: the web site switched protocols unasked\n"));
+        drain();
+        return;
+      }
       informational = code >= 100 && code < 200 && code != 101;
       if (!informational) {
         responseStarted = true;
@@ -298,11 +360,17 @@ abstract class HttpRelay extends ChannelInboundHandlerAdapter {
       if (code == 101) {
         upgraded = true;
         responseDone = true;
-        requestDone = true;
         current.finish(); // a WebSocket: the rest is frames, not a response
         current = null;
-        clearInbox();
         switchProtocols(r);
+        // what the client sent after its request waited undecoded: the new protocol's first bytes
+        for (Object held = inbox.poll(); held != null; held = inbox.poll()) {
+          clientBytesAfterUpgrade(held);
+        }
+        Channel up = upstream();
+        if (up != null) {
+          up.flush();
+        }
         return;
       }
     }

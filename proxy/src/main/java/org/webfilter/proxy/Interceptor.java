@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -59,7 +60,9 @@ import org.webfilter.policy.config.ProxyLimits;
  *       pooled.
  * </ol>
  *
- * As for plain requests ({@link ClientSession}), a pooled connection may turn out closed by the
+ * As for plain requests ({@link ClientSession}), a client's {@code Connection: close} closes the
+ * tunnel after its response, what follows a request that asks to upgrade waits undecoded until
+ * the answer (see {@link HttpRelay}), and a pooled connection may turn out closed by the
  * origin before the first response byte: a request without a body is then sent again once on a
  * new connection. A request with a body only reuses the connection this tunnel just gave back (as
  * it did before there was a pool), never one another tunnel left.
@@ -94,6 +97,8 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
   /** The upstream connection may serve another request after this response. */
   private boolean reusable;
   private final HeadTimer headTimer;
+  /** The request being decoded asked to upgrade. */
+  private boolean upgrading;
 
   Interceptor(
       ProxyContext shared,
@@ -133,13 +138,45 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest) {
+    if (msg instanceof HttpRequest r) {
       headTimer.stop();
+      upgrading = asksUpgrade(r);
     }
     if (msg instanceof LastHttpContent) {
       headTimer.requestEnded();
+      super.channelRead(ctx, msg);
+      if (upgrading) {
+        upgrading = false;
+        pauseDecoding();
+      }
+      return;
     }
     super.channelRead(ctx, msg);
+  }
+
+  /**
+   * The end of a request that asked to upgrade: as for plain requests ({@link ClientGuard}),
+   * nothing more is decoded until its answer says whether what follows is HTTP. The codec's decoder
+   * leaves, passing on what it had not decoded; its encoder stays for the answer.
+   */
+  private void pauseDecoding() {
+    if (ctx.pipeline().get(HTTP) instanceof HttpServerCodec codec && !closed) {
+      headTimer.hold(); // the wait is the origin's, not a slow head
+      codec.removeInboundHandler();
+    }
+  }
+
+  /** Not switched: a new codec (every answer so far is out), and what waited through it. */
+  @Override
+  void decodeAgain(List<ByteBuf> held) {
+    ChannelPipeline p = ctx.pipeline();
+    p.replace(HTTP, HTTP, new HttpServerCodec(ClientGuard.decoderConfig(shared.options)));
+    ChannelHandlerContext timer = p.context(HEAD_TIMER);
+    headTimer.requestEnded(); // between requests again: the next byte starts the clock
+    for (ByteBuf b : held) {
+      timer.fireChannelRead(b);
+    }
+    timer.fireChannelReadComplete();
   }
 
   /** What ClientGuard answers a plain client too slow with its head, but inside TLS. */
@@ -173,6 +210,7 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
     x.intercepted();
     x.who(tunnel.user(), role);
     start(request, x);
+    closeAfterResponse = !HttpUtil.isKeepAlive(request);
     ClientGuard.Refusal no = ClientGuard.check(request, shared.options.limits().maxHeaderCount());
     if (no != null) {
       // what a plain request gets from ClientGuard, and closed for the same reason: after a bad
@@ -438,7 +476,9 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
     HopByHop.stripConnectionListed(r.headers());
     if (!framed) {
       closeAfterResponse = true; // the body ends when the server closes: so must ours
-      HttpUtil.setKeepAlive(r, false);
+    }
+    if (closeAfterResponse && !informational && r.status().code() != 101) {
+      HttpUtil.setKeepAlive(r, false); // after a 101 the connection is the relay
     }
   }
 

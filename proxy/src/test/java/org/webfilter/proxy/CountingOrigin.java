@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
@@ -27,9 +28,15 @@ import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,17 +51,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connections out quickly). {@code /ws} answers {@code 101 Switching Protocols} (its {@code
  * X-Connection} header numbering the connection) and then echoes every byte; {@code /ws-greet}
  * and {@code /ws-greet-old} too, but send {@value #GREETING} in the same write as the 101 head,
- * the second without {@code Sec-WebSocket-Accept} (an old WebSocket handshake).
+ * the second without {@code Sec-WebSocket-Accept} (an old WebSocket handshake). {@code
+ * /status-<code>} answers with that status. A path under {@code /late} is answered as the rest of
+ * the path would be, {@value #LATE_MILLIS} ms late ({@code /late/ws}: a 101 that takes its time),
+ * or under {@code /late<n>} {@code n} ms late.
+ * {@code /ws-before-body} answers 101 as soon as the request head is in, before its body (and
+ * then reads nothing more). {@link #seen} lists what reached it.
  */
 final class CountingOrigin implements AutoCloseable {
   private static final AttributeKey<Integer> NUMBER = AttributeKey.valueOf("connection-number");
   private static final AttributeKey<Boolean> DROP_NEXT = AttributeKey.valueOf("drop-next");
 
   static final String GREETING = "hello";
+  static final long LATE_MILLIS = 200;
+  private static final Pattern LATE = Pattern.compile("/late(\\d*)(/.*)");
 
   final AtomicInteger accepted = new AtomicInteger();
   /** Requests that reached this origin. */
   final AtomicInteger requests = new AtomicInteger();
+  /** Each request that reached it: {@code "METHOD uri"}, then {@code " body=<body>"} if any. */
+  final Queue<String> seen = new ConcurrentLinkedQueue<>();
   private final ConcurrentHashMap<Channel, Boolean> open = new ConcurrentHashMap<>();
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel server;
@@ -76,6 +92,7 @@ final class CountingOrigin implements AutoCloseable {
                     }
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
+                        .addLast(new SwitchBeforeBody())
                         .addLast(new HttpObjectAggregator(1 << 20))
                         .addLast(new Answer());
                   }
@@ -98,12 +115,25 @@ final class CountingOrigin implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
       requests.incrementAndGet();
+      String body = req.content().toString(StandardCharsets.UTF_8);
+      seen.add(req.method() + " " + req.uri() + (body.isEmpty() ? "" : " body=" + body));
       Channel ch = ctx.channel();
       if (Boolean.TRUE.equals(ch.attr(DROP_NEXT).get())) {
         ctx.close();
         return;
       }
       String path = req.uri();
+      Matcher late = LATE.matcher(path);
+      if (late.matches()) {
+        long millis = late.group(1).isEmpty() ? LATE_MILLIS : Long.parseLong(late.group(1));
+        ctx.executor().schedule(() -> answer(ctx, late.group(2)), millis, TimeUnit.MILLISECONDS);
+        return;
+      }
+      answer(ctx, path);
+    }
+
+    private void answer(ChannelHandlerContext ctx, String path) {
+      Channel ch = ctx.channel();
       if (path.startsWith("/ws")) {
         upgrade(ctx, path);
         return;
@@ -112,7 +142,11 @@ final class CountingOrigin implements AutoCloseable {
       ByteBuf body =
           Unpooled.copiedBuffer(
               path + " tls=" + tls + " conn=" + ch.attr(NUMBER).get(), StandardCharsets.UTF_8);
-      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+      HttpResponseStatus status =
+          path.startsWith("/status-")
+              ? HttpResponseStatus.valueOf(Integer.parseInt(path.substring(8, 11)))
+              : HttpResponseStatus.OK;
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
       r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
       ch.attr(DROP_NEXT).set(path.equals("/drop-next"));
@@ -120,6 +154,35 @@ final class CountingOrigin implements AutoCloseable {
         ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
       } else {
         ctx.writeAndFlush(r);
+      }
+    }
+  }
+
+  /**
+   * {@code /ws-before-body}: 101 as soon as the head is in, and nothing more is read as HTTP (an
+   * origin switching before it has the request's body).
+   */
+  private final class SwitchBeforeBody extends ChannelInboundHandlerAdapter {
+    private boolean switched;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!switched && msg instanceof HttpRequest r && r.uri().equals("/ws-before-body")) {
+        switched = true;
+        requests.incrementAndGet();
+        seen.add(r.method() + " " + r.uri());
+        FullHttpResponse s =
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+        s.headers()
+            .set(HttpHeaderNames.CONNECTION, "Upgrade")
+            .set(HttpHeaderNames.UPGRADE, "websocket");
+        ctx.writeAndFlush(s);
+      }
+      if (switched) {
+        ReferenceCountUtil.release(msg);
+      } else {
+        ctx.fireChannelRead(msg);
       }
     }
   }
@@ -160,12 +223,13 @@ final class CountingOrigin implements AutoCloseable {
                     }
                   });
               p.remove(Answer.class);
+              p.remove(SwitchBeforeBody.class);
             });
   }
 
   @Override
   public void close() {
     server.close().syncUninterruptibly();
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -16,7 +16,8 @@ import org.webfilter.policy.Verdict;
 /**
  * A stand-in for the real policy engine (built and tested in the policy module): loopback clients
  * are pupils, {@code staff}/{@code pw} logs in as staff, {@code blocked.test} is adult and blocked
- * for pupils, {@code logged.test} is chat and logged.
+ * for pupils, and so is any path under {@code /blocked/} (on any host, so a request inside an
+ * intercepted tunnel can be blocked too), {@code logged.test} is chat and logged.
  */
 class TestPolicy implements Policy {
   final AtomicBoolean loginRequired = new AtomicBoolean();
@@ -37,7 +38,7 @@ class TestPolicy implements Policy {
 
   @Override
   public Decision decide(String role, Target target, Instant at) {
-    if (target.host().equals("blocked.test")) {
+    if (target.host().equals("blocked.test") || target.path().startsWith("/blocked/")) {
       if (role.equals("pupil")) {
         return new Decision(
             Verdict.BLOCK,
