@@ -195,7 +195,7 @@ final class ClientGuard extends ChannelInboundHandlerAdapter {
   static void decodeAgain(ChannelPipeline p, List<ByteBuf> held) {
     ClientGuard guard = (ClientGuard) p.get(NAME);
     ChannelHandlerContext ctx = p.context(NAME);
-    p.addAfter(ENCODER, DECODER, new StrictDecoder(guard.options));
+    p.addAfter(ENCODER, DECODER, new StrictDecoder(guard.limits));
     guard.headTimer.requestEnded(); // between requests again: the next byte starts the clock
     for (ByteBuf b : held) {
       ctx.fireChannelRead(b);

@@ -170,7 +170,7 @@ final class Interceptor extends HttpRelay implements UpstreamPool.Owner {
   @Override
   void decodeAgain(List<ByteBuf> held) {
     ChannelPipeline p = ctx.pipeline();
-    p.replace(HTTP, HTTP, new HttpServerCodec(ClientGuard.decoderConfig(shared.options)));
+    p.replace(HTTP, HTTP, new HttpServerCodec(ClientGuard.decoderConfig(shared.options.limits())));
     ChannelHandlerContext timer = p.context(HEAD_TIMER);
     headTimer.requestEnded(); // between requests again: the next byte starts the clock
     for (ByteBuf b : held) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.webfilter.policy.Cidr;
+import org.webfilter.policy.config.ProxyLimits;
 import org.webfilter.policy.config.ProxySettings;
 import org.webfilter.proxy.InterceptedReuseTest.Answer;
 import org.webfilter.proxy.InterceptedReuseTest.Certified;
@@ -65,9 +66,11 @@ class UpgradeEarlyBytesTest {
     Certified cert = InterceptedReuseTest.selfSigned(List.of(HOST));
     var tls = SslContextBuilder.forServer(cert.kp().getPrivate(), cert.cert()).build();
     origin = new CountingOrigin(tls);
-    ProxyOptions d = ProxyOptions.defaults();
+    ProxyLimits d = ProxyLimits.DEFAULTS;
     ProxyOptions options =
-        d.withTimeouts(d.idleTimeout(), HEAD_TIMEOUT, d.connectTimeout())
+        ProxyOptions.defaults()
+            .withLimits(new ProxyLimits(d.maxRequestLine(), d.maxHeaderBytes(), d.maxHeaderCount(),
+                d.maxConnectionsPerClient(), d.idleTimeout(), HEAD_TIMEOUT, d.connectTimeout()))
             .withConnectPorts(Set.of(origin.port()))
             .withInterception(dir.resolve("ca"), role -> true)
             .withUpstreamTrust(List.of(cert.cert()));
