@@ -30,6 +30,8 @@ public final class ProxyNoEvents {
     PolicyHolder policy = new PolicyHolder(loaded.policy());
     ProxyOptions options = ProxyOptions.defaults()
         .withConnectPorts(loaded.config().proxy().connectPorts())
+        .withLimits(loaded.config().proxy().limits())
+        .withUpstream(loaded.config().proxy().upstream())
         .withRestrictRole(role -> policy.get().role(role)
             .map(r -> r.blockedCategories().contains("proxy-avoidance")).orElse(true))
         .withSafeSearchRole(role -> policy.get().role(role).map(RoleSettings::safeSearch).orElse(true));

@@ -68,6 +68,11 @@ if [ -n "${PIN:-}" ]; then
   last=$(($(nproc) - 1))
   proxy_on=(taskset -c "$last"); rest_on=(taskset -c "0-$((last - 1))"); squid_workers=1
 fi
+# Each server runs in a session of its own, as the daemons (nginx, Squid) put themselves: with the
+# kernel's autogroup scheduling (kernel.sched_autogroup_enabled=1) CPU is shared fairly between
+# sessions first, so a JVM left in this script's session would share one slice with wrk and the
+# broker while nginx and Squid each had their own.
+own_session=(setsid)
 wanted() { [[ " $targets " == *" $1 "* ]]; }
 pids=()
 cleanup() {
@@ -167,27 +172,27 @@ common=(--config "$work/conf/webfilter.yaml" --resolve origin.test=127.0.0.1 "${
 wf_java() { "$here/webfilter" --java-command "$1"; } # "env [MALLOC_ARENA_MAX=..] java -Xmx.." as shipped
 jfr() { [ -n "${JFR_DIR:-}" ] && echo "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$JFR_DIR/$1.jfr"; true; }
 if wanted wf-proxy || wanted wf-alt; then
-  "${rest_on[@]}" java -Xmx512m -cp "$jar" "$bench/Broker.java" "$work/broker" $broker_port $controller_port \
+  "${rest_on[@]}" "${own_session[@]}" java -Xmx512m -cp "$jar" "$bench/Broker.java" "$work/broker" $broker_port $controller_port \
     > "$work/broker.out" 2> "$work/broker.out.err" & pids+=($!)
   wait_for "$work/broker.out" "broker ready" broker
-  "${proxy_on[@]}" $(wf_java proxy) "${trust_opts[@]}" $(jfr wf-proxy) -jar "$jar" proxy "${common[@]}" --data-dir "$work/wfp" --proxy-port $wfp_port \
+  "${proxy_on[@]}" "${own_session[@]}" $(wf_java proxy) "${trust_opts[@]}" $(jfr wf-proxy) -jar "$jar" proxy "${common[@]}" --data-dir "$work/wfp" --proxy-port $wfp_port \
     --kafka 127.0.0.1:$broker_port > "$work/wfp.out" 2> "$work/wfp.out.err" & pids+=($!)
   wfp_pid=$!
 fi
 if wanted wf-alt; then
   # shellcheck disable=SC2086 # ALT_OPTS is a list of options
-  "${proxy_on[@]}" env MALLOC_ARENA_MAX=2 java $ALT_OPTS "${trust_opts[@]}" $(jfr wf-alt) -jar "${ALT_JAR:-$jar}" proxy "${common[@]}" \
+  "${proxy_on[@]}" "${own_session[@]}" env MALLOC_ARENA_MAX=2 java $ALT_OPTS "${trust_opts[@]}" $(jfr wf-alt) -jar "${ALT_JAR:-$jar}" proxy "${common[@]}" \
     --data-dir "$work/wfa" --proxy-port $wfa_port --kafka 127.0.0.1:$broker_port \
     > "$work/wfa.out" 2> "$work/wfa.out.err" & pids+=($!)
   wfa_pid=$!
 fi
 if wanted wf-run; then
-  "${proxy_on[@]}" $(wf_java run) "${trust_opts[@]}" $(jfr wf-run) -jar "$jar" run "${common[@]}" --data-dir "$work/wfr" --proxy-port $wfr_port \
+  "${proxy_on[@]}" "${own_session[@]}" $(wf_java run) "${trust_opts[@]}" $(jfr wf-run) -jar "$jar" run "${common[@]}" --data-dir "$work/wfr" --proxy-port $wfr_port \
     --ui-port 0 > "$work/wfr.out" 2> "$work/wfr.out.err" & pids+=($!)
   wfr_pid=$!
 fi
 if wanted wf-noev; then
-  "${proxy_on[@]}" $(wf_java proxy) -cp "$jar" "$bench/ProxyNoEvents.java" "$work/conf/webfilter.yaml" "$work/wfn" $wfn_port \
+  "${proxy_on[@]}" "${own_session[@]}" $(wf_java proxy) -cp "$jar" "$bench/ProxyNoEvents.java" "$work/conf/webfilter.yaml" "$work/wfn" $wfn_port \
     "$data/ut1" "$data"/hosts/* > "$work/wfn.out" 2> "$work/wfn.out.err" & pids+=($!)
   wfn_pid=$!
 fi
