@@ -27,6 +27,7 @@ final class ProxyContext {
   final Interception interception;
   /** Idle upstream connections, plain and TLS, for every client connection and tunnel. */
   final UpstreamPool pool;
+  final BufferPressure pressure = BufferPressure.ofNetty();
   private volatile InetSocketAddress bound;
   private volatile String pacHost;
 

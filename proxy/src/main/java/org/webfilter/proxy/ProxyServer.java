@@ -154,6 +154,7 @@ public final class ProxyServer implements AutoCloseable {
                   new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                      context.pressure.track(ch);
                       ch.pipeline()
                           .addLast(
                               ClientGuard.NAME,
@@ -175,6 +176,9 @@ public final class ProxyServer implements AutoCloseable {
         interception.close();
       }
       throw e;
+    }
+    if (context.pressure.measured()) {
+      acceptor.next().scheduleAtFixedRate(context.pressure::check, 100, 100, TimeUnit.MILLISECONDS);
     }
     InetSocketAddress bound = (InetSocketAddress) server.localAddress();
     context.bound(bound, pacHost(bound));

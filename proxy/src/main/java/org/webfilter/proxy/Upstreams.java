@@ -53,6 +53,7 @@ final class Upstreams {
         .group(ctx.channel().eventLoop())
         .channel(Transport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, shared.pressure.originReads())
         .option(
             ChannelOption.CONNECT_TIMEOUT_MILLIS,
             (int) shared.options.limits().connectTimeout().toMillis());
