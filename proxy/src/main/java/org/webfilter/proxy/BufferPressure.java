@@ -131,6 +131,12 @@ final class BufferPressure {
   }
 
   private final class CappedReads extends AdaptiveRecvByteBufAllocator {
+    CappedReads() {
+      // what Netty's socket channels get when no allocator is set (their metadata's 16); this
+      // allocator alone would read once per readiness event
+      maxMessagesPerRead(16);
+    }
+
     @Override
     public ExtendedHandle newHandle() {
       return new CappedHandle((ExtendedHandle) super.newHandle());

@@ -105,6 +105,14 @@ class BufferPressureTest {
     assertEquals(BufferPressure.TIGHT_MARKS.high(), marks(client).high(), "every client switched");
   }
 
+  /** Regression: setting an allocator of its own took a socket channel from 16 reads per wake-up to 1. */
+  @Test
+  void originReads_keepSixteenReadsPerWakeUp_asNettysSocketsHaveByDefault() {
+    EmbeddedChannel c = channel();
+    c.config().setRecvByteBufAllocator(pressure.originReads());
+    assertEquals(16, c.config().getMaxMessagesPerRead());
+  }
+
   /** Reads that fill their buffer each time, as from a fast origin: Netty's guess grows. */
   private static void growToTheLargestRead(ExtendedHandle h, EmbeddedChannel c) {
     for (int round = 0; round < 20; round++) {
