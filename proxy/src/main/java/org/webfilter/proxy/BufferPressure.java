@@ -85,8 +85,9 @@ final class BufferPressure {
 
   /**
    * Looks at the memory in use and, when it crosses a threshold, switches every client
-   * connection's marks. Called before every read from an origin (memory fills faster than any
-   * timer: 3,000 downloads reach 64 MB within 100 ms) and every 100 ms (to see it empty again).
+   * connection's marks. Called before every origin read of more than {@link #TIGHT_READ} bytes
+   * (memory fills faster than any timer: 3,000 downloads reach 64 MB within 100 ms) and every 100
+   * ms (to see it empty again).
    *
    * @return whether memory is tight
    */
