@@ -483,18 +483,7 @@ class InterceptionTest {
     try (Socket s = new Socket()) {
       s.connect(proxy.address(), 60_000);
       s.setSoTimeout(60_000);
-      s.getOutputStream()
-          .write(
-              ("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n" + extraHeaders
-                      + "\r\n")
-                  .getBytes(StandardCharsets.ISO_8859_1));
-      StringBuilder head = new StringBuilder();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        int c = s.getInputStream().read();
-        assertTrue(c >= 0, head.toString());
-        head.append((char) c);
-      }
-      assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
+      ConnectRequest.establish(s, authority, extraHeaders);
       SSLContext trustAll = SSLContext.getInstance("TLS");
       trustAll.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
       try (SSLSocket tls =

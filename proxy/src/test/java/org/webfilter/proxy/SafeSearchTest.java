@@ -80,16 +80,7 @@ class SafeSearchTest {
     try (Socket s = new Socket()) {
       s.connect(proxy.address(), 2_000);
       s.setSoTimeout(10_000);
-      s.getOutputStream()
-          .write(
-              ("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n" + extraHeaders
-                      + "\r\n")
-                  .getBytes(StandardCharsets.ISO_8859_1));
-      StringBuilder head = new StringBuilder();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        head.append((char) s.getInputStream().read());
-      }
-      assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
+      ConnectRequest.establish(s, authority, extraHeaders);
       s.getOutputStream()
           .write(
               ("GET /search?q=x HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")

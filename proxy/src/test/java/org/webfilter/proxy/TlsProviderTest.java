@@ -14,7 +14,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -262,17 +261,7 @@ class TlsProviderTest {
       s.connect(proxy.address(), 60_000);
       s.setSoTimeout(60_000);
       String authority = host + ":443";
-      s.getOutputStream()
-          .write(
-              ("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n")
-                  .getBytes(StandardCharsets.ISO_8859_1));
-      StringBuilder head = new StringBuilder();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        int c = s.getInputStream().read();
-        assertTrue(c >= 0, head.toString());
-        head.append((char) c);
-      }
-      assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
+      ConnectRequest.establish(s, authority);
       SSLContext trustAll = SSLContext.getInstance("TLS");
       trustAll.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
       try (SSLSocket tls =

@@ -65,26 +65,8 @@ class TunnelTest {
     Socket s = new Socket();
     s.connect(proxy.address(), 2_000);
     s.setSoTimeout(10_000);
-    s.getOutputStream()
-        .write(
-            ("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n" + extraHeaders
-                    + "\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1));
-    String head = readHead(s.getInputStream());
-    assertTrue(head.startsWith("HTTP/1.1 200"), head);
+    ConnectRequest.establish(s, authority, extraHeaders);
     return s;
-  }
-
-  private static String readHead(InputStream in) throws Exception {
-    StringBuilder b = new StringBuilder();
-    while (!b.toString().endsWith("\r\n\r\n")) {
-      int c = in.read();
-      if (c < 0) {
-        break;
-      }
-      b.append((char) c);
-    }
-    return b.toString();
   }
 
   private static byte[] readAll(InputStream in) throws Exception {
